@@ -1,0 +1,226 @@
+"""The worker side: consume handler queues and run each raw message as a Celery task.
+
+A Celery consumer bootstep declares the service's topology when the worker connects,
+then consumes every handler queue with its own callback, so the queue a message came
+from says which handler it is for. Messages are plain JSON as any AMQP client sends
+them, not Celery task messages: each is wrapped into a Celery task request, with the
+raw body as the task's only argument, and handed to the worker's pool. Decoding and
+validation happen in the pool, so the consumer loop stays cheap and never crashes on
+a bad body.
+
+Classic queues cannot count deliveries, so a redelivered message (its worker died
+while handling it) is republished with ``x-amqp-events-deliveries`` raised by one;
+past ``delivery_limit`` it goes to the archive. Quorum queues do this themselves with
+``x-delivery-limit``.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import kombu
+from celery import bootsteps, signals
+from celery.worker.request import Request, create_request_cls  # type: ignore[attr-defined]
+from celery.worker.state import task_reserved
+from vine import promise
+
+from amqp_events import wire
+from amqp_events.declare import declare
+from amqp_events.errors import PublishError
+from amqp_events.handling import Reason, ReceivedMessage, copy_envelope, failure_headers
+
+if TYPE_CHECKING:
+    from amqp_events.app import EventsApp, HandlerRegistration
+
+__all__ = ["EventConsumerStep"]
+
+logger = logging.getLogger(__name__)
+
+_EMBED: dict[str, Any] = {"callbacks": None, "errbacks": None, "chain": None, "chord": None}
+
+
+def _raw_body(message: kombu.Message) -> bytes:
+    # The stubs say str, but a channel with auto_decode off always hands over bytes.
+    body: object = message.body
+    if isinstance(body, bytes):
+        return body
+    return str(body or "").encode()
+
+
+class WorkerLostRepeatedly(Exception):  # noqa: N818 - names what happened, recorded in headers
+    """A message was redelivered more often than the delivery limit allows."""
+
+
+class EventConsumerStep(bootsteps.ConsumerStep):
+    """Consume the service's handler queues and dispatch messages into the worker pool."""
+
+    requires = ("celery.worker.consumer.tasks:Tasks",)
+
+    def __init__(self, c: Any, **kwargs: Any) -> None:
+        super().__init__(c, **kwargs)
+        self.consumer = c
+        self._request_classes: dict[str, type[Request]] = {}
+
+    @property
+    def app(self) -> EventsApp:
+        """The events app this worker runs."""
+        app: EventsApp = self.consumer.app
+        return app
+
+    def start(self, c: Any) -> None:
+        """Open a channel that keeps bodies as raw bytes and start consuming on it."""
+        channel = c.connection.channel()
+        # py-amqp would otherwise decode bodies that name a content encoding, and
+        # silently keep bytes when that fails: handlers must see exactly what was sent.
+        channel.auto_decode = False
+        self.consumers = self.get_consumers(channel)
+        if c.hub is not None:
+            # An event-loop pool (prefork) accepts work only once the loop runs; the
+            # first loop iteration starts our consumers, as Celery does for its own.
+            c.hub.call_soon(self._consume)
+        else:
+            self._consume()
+
+    def _consume(self) -> None:
+        for consumer in self.consumers or []:
+            consumer.consume()
+
+    def get_consumers(self, channel: Any) -> list[kombu.Consumer]:
+        """Declare the topology, then start one consumer per handler queue."""
+        app = self.app
+        if not app.handlers:
+            return []
+        declare(app.topology(), channel.connection)
+        prefetch = self.consumer.initial_prefetch_count or 0
+        if prefetch:
+            # Classic queues share one limit across the channel; quorum queues only
+            # support a limit per consumer.
+            channel.basic_qos(0, prefetch, app.settings.queue_type == "classic")
+        self._request_classes.clear()
+        return [
+            kombu.Consumer(
+                channel,
+                queues=[kombu.Queue(registration.route.queue, no_declare=True)],
+                on_message=partial(self._on_message, registration),
+                auto_declare=False,
+                no_ack=False,
+            )
+            for registration in app.handlers.values()
+        ]
+
+    def _on_message(self, registration: HandlerRegistration, message: kombu.Message) -> None:
+        try:
+            if (
+                message.delivery_info.get("redelivered")
+                and self.app.settings.queue_type == "classic"
+                and self._count_redelivery(registration, message)
+            ):
+                return
+            self._dispatch(registration, message)
+        except Exception:
+            # A bug here must neither kill the worker nor lose the message: the queue's
+            # dead-letter route parks it in the archive.
+            logger.exception(
+                "Could not dispatch a message of %s; rejecting it to the archive.",
+                registration.route.queue,
+            )
+            message.reject(requeue=False)
+
+    def _count_redelivery(self, registration: HandlerRegistration, message: kombu.Message) -> bool:
+        """Republish a redelivered message with its delivery count raised; True when done."""
+        app = self.app
+        received = ReceivedMessage(
+            body=_raw_body(message),
+            properties=message.properties,
+            exchange=str(message.delivery_info.get("exchange") or ""),
+            routing_key=str(message.delivery_info.get("routing_key") or ""),
+            redelivered=True,
+        )
+        deliveries = wire.header_count(received.headers, wire.DELIVERIES) + 1
+        if deliveries > app.settings.delivery_limit:
+            error = WorkerLostRepeatedly(
+                f"The message was delivered {deliveries} times and each time its worker died "
+                "or lost its connection before acknowledging it "
+                f"(limit {app.settings.delivery_limit})."
+            )
+            headers = failure_headers(
+                received,
+                app.names,
+                registration,
+                attempts=wire.header_count(received.headers, wire.ATTEMPT) + 1,
+                error=error,
+                reason=Reason.DELIVERY_LIMIT.value,
+            )
+            headers[wire.DELIVERIES] = deliveries
+            envelope = copy_envelope(
+                received, headers, exchange="", routing_key=registration.route.archive_queue
+            )
+        else:
+            headers = dict(received.headers)
+            headers[wire.DELIVERIES] = deliveries
+            headers.setdefault(wire.ORIGINAL_EXCHANGE, received.exchange)
+            headers.setdefault(wire.ORIGINAL_ROUTING_KEY, received.routing_key)
+            envelope = copy_envelope(
+                received,
+                headers,
+                exchange=app.names.recover_exchange,
+                routing_key=registration.route.queue,
+            )
+        try:
+            app.publisher.publish(envelope)
+        except PublishError as error:
+            logger.warning(
+                "Could not count a redelivery of a message of %s (%s); handling it as is.",
+                registration.route.queue,
+                error,
+            )
+            return False
+        message.ack()
+        return True
+
+    def _request_class(self, registration: HandlerRegistration, task: Any) -> type[Request]:
+        cls = self._request_classes.get(registration.task_name)
+        if cls is None:
+            c = self.consumer
+            cls = create_request_cls(
+                Request, task, c.pool, c.hostname, c.event_dispatcher, app=self.app
+            )
+            self._request_classes[registration.task_name] = cls
+        return cls
+
+    def _dispatch(self, registration: HandlerRegistration, message: kombu.Message) -> None:
+        c = self.consumer
+        task = self.app.tasks[registration.task_name]
+        call_soon = getattr(c, "call_soon_ack", c.call_soon)
+        task_id = uuid.uuid4().hex
+        body = _raw_body(message)
+        headers: dict[str, Any] = {
+            "id": task_id,
+            "task": registration.task_name,
+            "root_id": task_id,
+            "parent_id": None,
+            "retries": 0,
+            "argsrepr": f"(<{len(body)} bytes>,)",
+            "kwargsrepr": "{}",
+            "ignore_result": True,
+        }
+        request = self._request_class(registration, task)(
+            message,
+            on_ack=promise(call_soon, (message.ack_log_error,)),
+            on_reject=promise(call_soon, (message.reject_log_error,)),
+            app=self.app,
+            hostname=c.hostname,
+            eventer=c.event_dispatcher,
+            task=task,
+            connection_errors=c.connection_errors,
+            body=((body,), {}, _EMBED),
+            headers=headers,
+            decoded=True,
+            utc=True,
+        )
+        signals.task_received.send(sender=c, request=request)
+        task_reserved(request)
+        c.on_task_request(request)

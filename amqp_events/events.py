@@ -1,0 +1,131 @@
+"""What an event is to the runtime: how to publish one and how to receive one.
+
+``OutgoingEvent`` and ``IncomingEvent`` are plain values; generated code builds them
+from an AsyncAPI document, and ``EventsApp.event`` / ``EventsApp.handler`` build them from
+a decorated function. ``Delivery`` is what a handler learns about the message besides
+its payload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+
+from amqp_events.schema import SchemaValidator
+from amqp_events.topology import ExchangeType
+from amqp_events.wire import JsonValue
+
+__all__ = ["Delivery", "ExchangeSpec", "Headers", "IncomingEvent", "OutgoingEvent"]
+
+T = TypeVar("T")
+H = TypeVar("H")
+
+Headers = Mapping[str, object]
+"""Application headers as they arrived, without our bookkeeping headers."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeSpec:
+    """The exchange an event is published to; ``None`` as name means the app's default."""
+
+    name: str | None = None
+    type: ExchangeType = "topic"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery(Generic[H]):
+    """Facts about one delivered message that are not its payload."""
+
+    event: str
+    """Event name of the handler (the channel address in the spec)."""
+    queue: str
+    """Queue the message was consumed from."""
+    routing_key: str
+    """Routing key the message was first published with."""
+    exchange: str
+    """Exchange the message was first published to."""
+    headers: H
+    """Application headers (typed by generated code, a mapping otherwise)."""
+    message_id: str | None = None
+    correlation_id: str | None = None
+    reply_to: str | None = None
+    message_type: str | None = None
+    """The AMQP ``type`` property."""
+    attempt: int = 1
+    """1 for the first attempt, 2 for the first retry, and so on."""
+    redelivered: bool = False
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    """Every AMQP property as received, for anything not covered above."""
+
+
+def _no_validation(value: JsonValue) -> None:
+    del value
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutgoingEvent(Generic[T]):
+    """How to publish one event: its name, exchange, encoding and schema."""
+
+    name: str
+    """Event name; also the routing key unless the publish call gives another."""
+    encode: Callable[[T], JsonValue]
+    """Turn the typed payload into the JSON value sent on the wire."""
+    schema: Mapping[str, Any] | None = None
+    """JSON Schema the encoded payload must satisfy; checked before every publish."""
+    headers_schema: Mapping[str, Any] | None = None
+    """JSON Schema the application headers must satisfy, if the spec gives one."""
+    exchange: ExchangeSpec = ExchangeSpec()
+    message_type: str | None = None
+    """Value of the AMQP ``type`` property; the event name when None."""
+    delivery_mode: Literal[1, 2] = 2
+    priority: int | None = None
+    expiration_ms: int | None = None
+    mandatory: bool | None = None
+    """Raise ``UnroutableError`` when no queue is bound; None means the app's setting."""
+
+    def __post_init__(self) -> None:
+        payload = SchemaValidator(self.schema, event=self.name) if self.schema else None
+        headers = (
+            SchemaValidator(self.headers_schema, event=f"{self.name} (headers)")
+            if self.headers_schema
+            else None
+        )
+        object.__setattr__(self, "_payload_validator", payload)
+        object.__setattr__(self, "_headers_validator", headers)
+
+    def validate(self, value: JsonValue) -> None:
+        """Raise ``PayloadError`` unless the encoded payload satisfies the schema."""
+        validator: SchemaValidator | None = getattr(self, "_payload_validator", None)
+        if validator is not None:
+            validator.validate(value)
+
+    def validate_headers(self, headers: Mapping[str, object]) -> None:
+        """Raise ``PayloadError`` unless the headers satisfy the headers schema."""
+        validator: SchemaValidator | None = getattr(self, "_headers_validator", None)
+        if validator is not None:
+            validator.validate(dict(headers))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncomingEvent(Generic[T]):
+    """How to receive one event: which messages it matches and how to decode them."""
+
+    name: str
+    """Event name; names the handler queue ``{service}.{name}``."""
+    decode: Callable[[JsonValue, Delivery[Headers]], T]
+    """Validate and convert a parsed body; raise ``PayloadError`` for bad input."""
+    binding_keys: tuple[str, ...] = ()
+    """Routing keys (topic patterns allowed) the queue is bound with; ``(name,)`` if empty."""
+    exchange: ExchangeSpec = ExchangeSpec()
+    message_types: frozenset[str] = frozenset()
+    """Values of the AMQP ``type`` property accepted besides the event name."""
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The routing keys the handler queue is bound with."""
+        return self.binding_keys or (self.name,)
+
+    def accepts_type(self, message_type: str | None) -> bool:
+        """Tell whether a message's ``type`` property names this event (absent always does)."""
+        return not message_type or message_type == self.name or message_type in self.message_types

@@ -1,0 +1,399 @@
+"""Handling one delivered message inside a worker: decode, validate, call, or park it.
+
+This runs as the body of the handler's Celery task, in the pool process. Every
+outcome ends with the message acknowledged by Celery (acks late) after any copy we make
+was confirmed by the broker:
+
+- handled: the handler returned;
+- retried: the handler raised and a retry is left; a copy went to the retry bucket;
+- archived: retries are exhausted, the handler raised ``PermanentFailure``, or the
+  message cannot be handled at all (wrong content type, not JSON, fails its schema,
+  another event's ``type``); a copy with failure headers went to the archive.
+
+If the broker does not confirm that copy, the task rejects the message without
+requeue, and the handler queue's dead-letter route parks it in the archive instead:
+never lost, never looping.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, cast
+
+from celery import Task
+from celery.exceptions import Reject
+
+from amqp_events import wire
+from amqp_events.errors import PayloadError, PermanentFailure, PublishError
+from amqp_events.events import Delivery, Headers
+from amqp_events.publisher import Envelope
+from amqp_events.topology import ServiceNames
+
+if TYPE_CHECKING:
+    from amqp_events.app import EventsApp, HandlerRegistration
+
+__all__ = ["HandlerTask", "Outcome", "Reason", "ReceivedMessage", "process", "run_handler"]
+
+logger = logging.getLogger(__name__)
+
+_MAX_ERROR_CHARS = 1000
+_MAX_TRACEBACK_CHARS = 4000
+_ACCEPTED_ENCODINGS = frozenset({"", "utf-8", "utf8", "identity"})
+
+
+class Reason(enum.StrEnum):
+    """Why a message went to the archive (the ``x-amqp-events-reason`` header)."""
+
+    HANDLER_FAILED = "handler-failed"
+    PERMANENT_FAILURE = "permanent-failure"
+    INVALID_PAYLOAD = "invalid-payload"
+    UNDECODABLE = "undecodable"
+    UNSUPPORTED_CONTENT = "unsupported-content"
+    UNKNOWN_EVENT = "unknown-event"
+    DELIVERY_LIMIT = "delivery-limit"
+
+
+class Outcome(enum.StrEnum):
+    """What became of one delivery."""
+
+    HANDLED = "handled"
+    RETRIED = "retried"
+    ARCHIVED = "archived"
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedMessage:
+    """A message as the broker delivered it: raw body bytes and AMQP properties."""
+
+    body: bytes
+    properties: Mapping[str, Any]
+    exchange: str
+    routing_key: str
+    redelivered: bool = False
+
+    @property
+    def headers(self) -> Mapping[str, object]:
+        """The application headers, ours included."""
+        headers = self.properties.get("application_headers")
+        return headers if isinstance(headers, Mapping) else {}
+
+
+if TYPE_CHECKING:
+    _TaskBase = Task[Any, Any]  # generic in the type stubs only
+else:
+    _TaskBase = Task
+
+
+class HandlerTask(_TaskBase):
+    """Celery task base for event handlers: acks late, never uses Celery's own retry."""
+
+    acks_late = True
+    # An exception escaping the task body (a bug, never a handler failure: those are
+    # caught) rejects without requeue, which dead-letters the message to the archive.
+    acks_on_failure_or_timeout = False
+    acks_on_failure = False
+    acks_on_timeout = False
+    # A killed pool process requeues the message; the consumer counts redeliveries.
+    reject_on_worker_lost = True
+    retry_on_worker_lost = False
+    ignore_result = True
+    typing = False
+    max_retries = 0
+
+
+def run_handler(task: HandlerTask, body: bytes) -> str:
+    """Celery task body: handle the delivery described by the task request."""
+    app = cast("EventsApp", task.app)
+    registration = app.handlers[task.name]
+    request = task.request
+    info = request.delivery_info or {}
+    message = ReceivedMessage(
+        body=body,
+        properties=request.properties or {},
+        exchange=str(info.get("exchange") or ""),
+        routing_key=str(info.get("routing_key") or ""),
+        redelivered=bool(info.get("redelivered")),
+    )
+    return process(app, registration, message).value
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _qualified_name(error: BaseException) -> str:
+    kind = type(error)
+    return (
+        kind.__qualname__
+        if kind.__module__ == "builtins"
+        else f"{kind.__module__}.{kind.__qualname__}"
+    )
+
+
+def _truncated(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _traceback(error: BaseException) -> str:
+    text = "".join(traceback.format_exception(error))
+    # Keep the end: the frames nearest the failure matter most.
+    return (
+        text if len(text) <= _MAX_TRACEBACK_CHARS else "..." + text[-(_MAX_TRACEBACK_CHARS - 3) :]
+    )
+
+
+def failure_headers(
+    message: ReceivedMessage,
+    names: ServiceNames,
+    registration: HandlerRegistration,
+    *,
+    attempts: int,
+    error: BaseException | None,
+    reason: str | None,
+) -> dict[str, object]:
+    """Build the headers of a retry or archive copy: the producer's plus our bookkeeping."""
+    previous = message.headers
+    now = _now()
+    headers = wire.own_headers_removed(previous, names.retry_prefix)
+    headers.update(
+        {
+            wire.ATTEMPT: attempts,
+            wire.ORIGINAL_EXCHANGE: previous.get(wire.ORIGINAL_EXCHANGE, message.exchange),
+            wire.ORIGINAL_ROUTING_KEY: previous.get(wire.ORIGINAL_ROUTING_KEY, message.routing_key),
+            wire.QUEUE: registration.route.queue,
+            wire.EVENT: registration.route.event,
+            wire.SERVICE: names.service,
+            wire.FIRST_FAILURE: previous.get(wire.FIRST_FAILURE, now),
+            wire.LAST_FAILURE: now,
+        }
+    )
+    if reason is not None:
+        headers[wire.REASON] = reason
+    if error is not None:
+        headers[wire.EXCEPTION] = _qualified_name(error)
+        headers[wire.ERROR] = _truncated(str(error) or repr(error), _MAX_ERROR_CHARS)
+        headers[wire.TRACEBACK] = _traceback(error)
+    return headers
+
+
+def copy_envelope(
+    message: ReceivedMessage, headers: Mapping[str, object], *, exchange: str, routing_key: str
+) -> Envelope:
+    """Copy a message with new headers; body and every other property stay as they were."""
+    properties = dict(message.properties)
+    properties["application_headers"] = dict(headers)
+    return Envelope(
+        exchange=exchange,
+        routing_key=routing_key,
+        body=message.body,
+        properties=properties,
+        mandatory=True,
+    )
+
+
+class _Parked(Exception):  # noqa: N818 - internal control flow, never escapes this module
+    def __init__(self, reason: Reason, error: BaseException) -> None:
+        self.reason = reason
+        self.error = error
+
+
+def _check_readable(registration: HandlerRegistration, message: ReceivedMessage) -> None:
+    props = message.properties
+    message_type = props.get("type")
+    if not registration.incoming.accepts_type(
+        message_type if isinstance(message_type, str) else None
+    ):
+        raise _Parked(
+            Reason.UNKNOWN_EVENT,
+            PayloadError(
+                registration.route.event,
+                f"the message's type property names event {message_type!r}, which the handler on "
+                f"queue {registration.route.queue!r} does not handle.",
+            ),
+        )
+    content_type = props.get("content_type")
+    if not wire.is_json_content_type(content_type if isinstance(content_type, str) else None):
+        raise _Parked(
+            Reason.UNSUPPORTED_CONTENT,
+            PayloadError(
+                registration.route.event,
+                f"content type {content_type!r} was received; events are JSON (application/json).",
+            ),
+        )
+    encoding = props.get("content_encoding") or ""
+    if not isinstance(encoding, str) or encoding.lower() not in _ACCEPTED_ENCODINGS:
+        raise _Parked(
+            Reason.UNSUPPORTED_CONTENT,
+            PayloadError(
+                registration.route.event,
+                f"content encoding {encoding!r} was received; events are UTF-8 JSON.",
+            ),
+        )
+
+
+def _decode(
+    registration: HandlerRegistration, message: ReceivedMessage, delivery: Delivery[Headers]
+) -> object:
+    event = registration.route.event
+    try:
+        data = wire.decode_json(message.body)
+    except (UnicodeDecodeError, ValueError) as error:
+        preview = _truncated(repr(message.body[:60]), 80)
+        raise _Parked(
+            Reason.UNDECODABLE,
+            PayloadError(
+                event,
+                f"the body is not UTF-8 JSON ({error}); it starts with {preview}.",
+            ),
+        ) from None
+    try:
+        return registration.incoming.decode(data, delivery)
+    except PayloadError as error:
+        raise _Parked(Reason.INVALID_PAYLOAD, error) from None
+    except Exception as error:
+        raise _Parked(
+            Reason.INVALID_PAYLOAD,
+            PayloadError(
+                event,
+                f"decoding raised {_qualified_name(error)}: {error}",
+            ),
+        ) from error
+
+
+def delivery_for(
+    app: EventsApp, registration: HandlerRegistration, message: ReceivedMessage
+) -> Delivery[Headers]:
+    """Describe a delivery for the handler: producer headers only, attempt counted from 1."""
+    props = message.properties
+    headers = message.headers
+
+    def text(name: str) -> str | None:
+        value = props.get(name)
+        return value if isinstance(value, str) else None
+
+    return Delivery(
+        event=registration.route.event,
+        queue=registration.route.queue,
+        routing_key=str(headers.get(wire.ORIGINAL_ROUTING_KEY, message.routing_key)),
+        exchange=str(headers.get(wire.ORIGINAL_EXCHANGE, message.exchange)),
+        headers=wire.own_headers_removed(headers, app.names.retry_prefix),
+        message_id=text("message_id"),
+        correlation_id=text("correlation_id"),
+        reply_to=text("reply_to"),
+        message_type=text("type"),
+        attempt=wire.header_count(headers, wire.ATTEMPT) + 1,
+        redelivered=message.redelivered,
+        properties=props,
+    )
+
+
+def process(app: EventsApp, registration: HandlerRegistration, message: ReceivedMessage) -> Outcome:
+    """Handle one message and return what became of it; see the module docstring."""
+    delivery = delivery_for(app, registration, message)
+    try:
+        _check_readable(registration, message)
+        payload = _decode(registration, message, delivery)
+    except _Parked as parked:
+        return _archive(
+            app,
+            registration,
+            message,
+            reason=parked.reason,
+            error=parked.error,
+            attempts=delivery.attempt,
+        )
+    try:
+        registration.callback(payload, delivery)
+    except PermanentFailure as error:
+        return _archive(
+            app,
+            registration,
+            message,
+            reason=Reason.PERMANENT_FAILURE,
+            error=error,
+            attempts=delivery.attempt,
+        )
+    except Exception as error:  # noqa: BLE001 - every handler failure is retried, then archived
+        return _retry_or_archive(app, registration, message, error, delivery.attempt)
+    return Outcome.HANDLED
+
+
+def _retry_or_archive(
+    app: EventsApp,
+    registration: HandlerRegistration,
+    message: ReceivedMessage,
+    error: Exception,
+    attempt: int,
+) -> Outcome:
+    delay = registration.route.retry.delay_for(attempt)
+    if delay is None:
+        return _archive(
+            app, registration, message, reason=Reason.HANDLER_FAILED, error=error, attempts=attempt
+        )
+    from amqp_events.policy import delay_ms  # noqa: PLC0415
+
+    bucket = app.names.retry_bucket(delay_ms(delay))
+    headers = failure_headers(
+        message, app.names, registration, attempts=attempt, error=error, reason=None
+    )
+    envelope = copy_envelope(
+        message, headers, exchange=bucket, routing_key=registration.route.queue
+    )
+    logger.warning(
+        "Handler of %s failed on attempt %d (%s: %s); retrying in %g s.",
+        registration.route.queue,
+        attempt,
+        _qualified_name(error),
+        _truncated(str(error), 200),
+        delay,
+    )
+    _publish_or_reject(app, envelope, registration, "retry")
+    return Outcome.RETRIED
+
+
+def _archive(
+    app: EventsApp,
+    registration: HandlerRegistration,
+    message: ReceivedMessage,
+    *,
+    reason: Reason,
+    error: BaseException,
+    attempts: int,
+) -> Outcome:
+    headers = failure_headers(
+        message, app.names, registration, attempts=attempts, error=error, reason=reason
+    )
+    envelope = copy_envelope(
+        message, headers, exchange="", routing_key=registration.route.archive_queue
+    )
+    logger.error(
+        "Archiving a message of %s (%s) after %d attempt(s): %s",
+        registration.route.queue,
+        reason.value,
+        attempts,
+        _truncated(str(error), 300),
+    )
+    _publish_or_reject(app, envelope, registration, "archive")
+    return Outcome.ARCHIVED
+
+
+def _publish_or_reject(
+    app: EventsApp, envelope: Envelope, registration: HandlerRegistration, purpose: str
+) -> None:
+    try:
+        app.publisher.publish(envelope)
+    except PublishError as error:
+        logger.error(
+            "Could not %s a message of %s (%s); rejecting it so the queue's dead-letter "
+            "route parks it in %s.",
+            purpose,
+            registration.route.queue,
+            error,
+            registration.route.archive_queue,
+        )
+        raise Reject(str(error), requeue=False) from error

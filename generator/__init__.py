@@ -1,0 +1,1 @@
+"""Compile AsyncAPI documents into typed event packages on top of ``amqp_events``."""

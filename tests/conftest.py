@@ -1,0 +1,1 @@
+"""Shared fixtures; the broker fixtures live in tests/support."""
