@@ -11,7 +11,7 @@ export AMQP_URL=${AMQP_URL:-amqp://guest:guest@127.0.0.1:5672//}
 if [ ! -x "$venv/bin/python" ]; then
     "$python" -m venv "$venv"
 fi
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
 
 # Starts a local rabbitmq-server when one is installed but not running; fails with
 # instructions when no broker answers at $AMQP_URL.

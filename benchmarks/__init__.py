@@ -1,0 +1,1 @@
+"""Benchmarks against a real RabbitMQ: ``python -m benchmarks`` (see ``--help``)."""

@@ -1,0 +1,218 @@
+"""Code generation: ``amqp-events-gen`` on synthetic specs, against datamodel-code-generator.
+
+Both tools run as a fresh process, as in CI, so interpreter start-up is part of the
+time. datamodel-code-generator only writes the payload models of the same document,
+formatted with ruff; ``amqp-events-gen`` writes the whole package.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchmarks import synth
+from benchmarks.broker import Admin
+from benchmarks.harness import Case, Metric, Metrics, Scenario, Settings, Target, UnavailableError
+
+TIME = Metric("time", "s", higher_is_better=False)
+CHECK_CHANNELS = 200
+
+
+def _tool(name: str) -> Path | None:
+    script = Path(sys.executable).with_name(name)
+    return script if script.exists() else None
+
+
+def gen_name(channels: int) -> str:
+    """Case name of our generator at one spec size."""
+    return f"amqp-events-gen {channels} ch"
+
+
+def check_name(channels: int) -> str:
+    """Case name of ``--check`` at one spec size."""
+    return f"amqp-events-gen --check {channels} ch"
+
+
+def dmcg_name(channels: int) -> str:
+    """Case name of datamodel-code-generator at one spec size."""
+    return f"datamodel-codegen {channels} ch"
+
+
+def _spec(settings: Settings, channels: int) -> Path:
+    folder = settings.workdir / "codegen"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"synthetic-{channels}.asyncapi.yaml"
+    if not path.exists():
+        synth.write(channels, path)
+    return path
+
+
+def _run(argv: list[str], what: str) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"{what} exited with {done.returncode}: {done.stderr.strip()[-2000:]}")
+    return elapsed
+
+
+class Timed(Case):
+    """One command on one spec; every repetition writes into an empty directory."""
+
+    metrics = (TIME,)
+
+    def __init__(self, name: str, spec: Path, out: Path, *, warm: bool) -> None:
+        self.name = name
+        self.spec = spec
+        self.out = out
+        self.warm = warm
+
+    def argv(self) -> list[str]:
+        """The command line."""
+        raise NotImplementedError
+
+    def warm_up(self, n: int) -> None:
+        # One warm run per tool fills the page cache; more would only cost time.
+        if self.warm:
+            self.run(n)
+
+    def run(self, n: int) -> Metrics:
+        del n
+        shutil.rmtree(self.out, ignore_errors=True)
+        return {TIME.name: _run(self.argv(), self.name)}
+
+
+def generator_problem(settings: Settings) -> str | None:
+    """Why ``amqp-events-gen`` cannot generate a small spec here, or None when it can."""
+    probe = settings.workdir / "codegen" / "probe"
+    try:
+        _run([*_gen_command(), str(_spec(settings, 2)), "-o", str(probe)], "amqp-events-gen")
+    except (RuntimeError, OSError) as error:
+        return f"generator not available: {error}"
+    finally:
+        shutil.rmtree(probe, ignore_errors=True)
+    return None
+
+
+class Generate(Timed):
+    """``amqp-events-gen SPEC -o DIR``."""
+
+    def __init__(
+        self, name: str, spec: Path, out: Path, *, warm: bool, problem: str | None
+    ) -> None:
+        super().__init__(name, spec, out, warm=warm)
+        self.problem = problem
+
+    def start(self) -> None:
+        if self.problem:
+            raise UnavailableError(self.problem)
+
+    def argv(self) -> list[str]:
+        return [*_gen_command(), str(self.spec), "-o", str(self.out)]
+
+
+class Check(Generate):
+    """``amqp-events-gen SPEC -o DIR --check`` on a tree generated from the same spec."""
+
+    def start(self) -> None:
+        super().start()
+        shutil.rmtree(self.out, ignore_errors=True)
+        _run(super().argv(), "amqp-events-gen")
+
+    def run(self, n: int) -> Metrics:
+        del n
+        return {TIME.name: _run([*self.argv(), "--check"], self.name)}
+
+
+class Models(Timed):
+    """datamodel-code-generator, AsyncAPI input, pydantic v2 models formatted by ruff."""
+
+    def start(self) -> None:
+        if _tool("datamodel-codegen") is None:
+            raise UnavailableError("datamodel-code-generator is not installed")
+
+    def run(self, n: int) -> Metrics:
+        del n
+        shutil.rmtree(self.out, ignore_errors=True)
+        self.out.mkdir(parents=True)
+        return {TIME.name: _run(self.argv(), self.name)}
+
+    def argv(self) -> list[str]:
+        return [
+            str(_tool("datamodel-codegen")),
+            "--input",
+            str(self.spec),
+            "--input-file-type",
+            "asyncapi",
+            "--output",
+            str(self.out / "models.py"),
+            "--output-model-type",
+            "pydantic_v2.BaseModel",
+            "--disable-timestamp",
+            "--formatters",
+            "ruff-format",
+        ]
+
+
+def _gen_command() -> list[str]:
+    script = _tool("amqp-events-gen")
+    if script is not None:
+        return [str(script)]
+    return [sys.executable, "-c", "import sys; from generator.cli import main; sys.exit(main())"]
+
+
+def _codegen_cases(settings: Settings, admin: Admin) -> list[Case]:
+    del admin
+    out = settings.workdir / "codegen"
+    cases: list[Case] = []
+    smallest = min(settings.channels)
+    problem = generator_problem(settings)
+    for channels in settings.channels:
+        spec = _spec(settings, channels)
+        warm = channels == smallest
+        cases.append(
+            Generate(gen_name(channels), spec, out / f"gen-{channels}", warm=warm, problem=problem)
+        )
+        cases.append(Models(dmcg_name(channels), spec, out / f"dmcg-{channels}", warm=warm))
+    return cases
+
+
+def _check_size(settings: Settings) -> int:
+    # The target's size unless a run asks for smaller specs (the smoke test does).
+    return CHECK_CHANNELS if CHECK_CHANNELS in settings.channels else max(settings.channels)
+
+
+def _check_cases(settings: Settings, admin: Admin) -> list[Case]:
+    del admin
+    size = _check_size(settings)
+    spec = _spec(settings, size)
+    out = settings.workdir / "codegen" / f"check-{size}"
+    problem = generator_problem(settings)
+    return [
+        Generate(gen_name(size), spec, out, warm=True, problem=problem),
+        Check(check_name(size), spec, out, warm=True, problem=problem),
+    ]
+
+
+CODEGEN = Scenario(
+    name="codegen",
+    title="generate a package from a synthetic spec (a fresh process each time)",
+    build=_codegen_cases,
+    targets=(
+        Target(gen_name(200), TIME.name, "<=", 0.5, dmcg_name(200)),
+        Target(gen_name(1000), TIME.name, "<=", 12.0, gen_name(100)),
+    ),
+    compare=tuple((gen_name(c), dmcg_name(c)) for c in (10, 100, 1000)),
+    n=lambda settings: 0,
+)
+
+CHECK_SCENARIO = Scenario(
+    name="check",
+    title=f"--check on an unchanged {CHECK_CHANNELS}-channel tree",
+    build=_check_cases,
+    targets=(Target(check_name(CHECK_CHANNELS), TIME.name, "<=", 1.0, gen_name(CHECK_CHANNELS)),),
+    n=lambda settings: 0,
+)
