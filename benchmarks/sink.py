@@ -68,16 +68,23 @@ class SinkReader:
         except FileNotFoundError:
             return 0
 
-    def read(self) -> list[Record]:
-        """Read the lines written since the last call; return every record so far."""
+    def read_new(self) -> list[Record]:
+        """Read the lines written since the last call and return them."""
         with self.path.open("rb") as file:
             file.seek(self._offset)
             data = file.read()
         whole = len(data) - len(data) % LINE_BYTES
-        for start in range(0, whole, LINE_BYTES):
-            line = data[start : start + LINE_BYTES]
-            self.records.append(Record(int(line[:10]), float(line[11:28])))
+        new = [
+            Record(int(data[start : start + 10]), float(data[start + 11 : start + 28]))
+            for start in range(0, whole, LINE_BYTES)
+        ]
+        self.records.extend(new)
         self._offset += whole
+        return new
+
+    def read(self) -> list[Record]:
+        """Read what was written since the last call; return every record so far."""
+        self.read_new()
         return self.records
 
     def wait(

@@ -8,7 +8,7 @@ from benchmarks.broker import Admin
 from benchmarks.harness import Case, Metric, Metrics, Scenario, Settings, Target
 from benchmarks.payloads import payloads
 from benchmarks.procs import Worker, tree_cpu_seconds
-from benchmarks.scenarios.common import RATE
+from benchmarks.scenarios.common import BROKER_CPU, RATE, broker_cpu_seconds
 from benchmarks.scenarios.systems import CelerySystem, EventsSystem, FastStreamSystem, System
 
 EVENTS = "amqp-events worker"
@@ -25,7 +25,7 @@ def _timeout(n: int) -> float:
 class Drain(Case):
     """A backlog of n messages, then a fresh worker; rate from first to last handler."""
 
-    metrics = (RATE, WORKER_CPU)
+    metrics = (RATE, WORKER_CPU, BROKER_CPU)
 
     def __init__(self, name: str, system: System) -> None:
         self.name = name
@@ -44,15 +44,21 @@ class Drain(Case):
         try:
             system.sink.wait(1, timeout=60, check=worker.check, interval=0.001)
             cpu_start, handled_start = tree_cpu_seconds(worker.pid), system.sink.count()
+            broker_start = broker_cpu_seconds()
             records = system.sink.wait(n, timeout=_timeout(n), check=worker.check)
             cpu = tree_cpu_seconds(worker.pid) - cpu_start
+            broker = broker_cpu_seconds() - broker_start
         finally:
             worker.kill()
         times = [r.at for r in records]
-        return {
+        handled = max(1, n - handled_start)
+        metrics = {
             RATE.name: n / (max(times) - min(times)),
-            WORKER_CPU.name: cpu / max(1, n - handled_start) * 1e6,
+            WORKER_CPU.name: cpu / handled * 1e6,
         }
+        if broker:
+            metrics[BROKER_CPU.name] = broker / handled * 1e6
+        return metrics
 
     def stop(self) -> None:
         self.system.close()
