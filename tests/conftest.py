@@ -133,7 +133,9 @@ def recorder_service(
     for service in services:
         for worker in service.workers:
             worker.stop(timeout=10)
-        broker.delete(build_app(service.env).topology())
+        # Workers also declare Celery's queue for plain tasks of the service.
+        broker.delete(build_app(service.env).topology(), extra_queues=[f"{service.name}:tasks"])
+        broker.delete_exchange(f"{service.name}:tasks")
         broker.delete_exchange(service.exchange)
 
 
