@@ -30,8 +30,9 @@ def test_a_broker_restart_loses_no_confirmed_event_and_workers_reconnect_by_them
     worker = start_worker(service, via=node_broker)
     assert worker.process is not None
     worker_pid = worker.process.pid
-    shop = events_app(f"{unique}-shop", broker_url=private_node.url,
-                      exchange=service.exchange, publish_timeout=3)
+    shop = events_app(
+        f"{unique}-shop", broker_url=private_node.url, exchange=service.exchange, publish_timeout=3
+    )
 
     @shop.event(EVENT)
     def order_created(id: str) -> None:
@@ -61,21 +62,29 @@ def test_a_broker_restart_loses_no_confirmed_event_and_workers_reconnect_by_them
     assert not producer.is_alive()
     shop.publisher.close()
 
-    wait_for(lambda: set(confirmed) <= set(service.ids()), timeout=120,
-             what="every confirmed event to be handled after the restart")
+    wait_for(
+        lambda: set(confirmed) <= set(service.ids()),
+        timeout=120,
+        what="every confirmed event to be handled after the restart",
+    )
     handled = service.ids()
     assert raised, "some fires fell into the outage and raised instead of pretending"
-    assert worker.running and worker.process is not None and worker.process.pid == worker_pid
-    print(f"\nbroker restart: {len(confirmed)} confirmed, {len(raised)} raised, "
-          f"{len(set(handled))} handled ({len(handled) - len(set(handled))} duplicates), "
-          f"{len(set(confirmed) - set(handled))} lost")
+    assert worker.process is not None
+    assert worker.running
+    assert worker.process.pid == worker_pid, "the same worker process reconnected"
+    print(
+        f"\nbroker restart: {len(confirmed)} confirmed, {len(raised)} raised, "
+        f"{len(set(handled))} handled ({len(handled) - len(set(handled))} duplicates), "
+        f"{len(set(confirmed) - set(handled))} lost"
+    )
 
 
 def test_a_blocked_broker_makes_fire_raise_a_timeout_instead_of_hanging(
     private_node: PrivateNode, node_broker: Broker, unique: str
 ) -> None:
-    app = events_app(unique, broker_url=private_node.url, exchange=f"{unique}-events",
-                     publish_timeout=2)
+    app = events_app(
+        unique, broker_url=private_node.url, exchange=f"{unique}-events", publish_timeout=2
+    )
 
     @app.event("shop.ping")
     def ping(n: int) -> None:

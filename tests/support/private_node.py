@@ -84,7 +84,11 @@ class PrivateNode:
         """Run ``rabbitmqctl`` against this node and return its output."""
         result = subprocess.run(
             ["rabbitmqctl", "-q", "-n", self.name, *args],
-            env=self.env, capture_output=True, text=True, timeout=timeout, check=False,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
         if result.returncode != 0:
             raise RuntimeError(f"rabbitmqctl {' '.join(args)} failed: {result.stderr.strip()}")
