@@ -18,7 +18,8 @@ from amqp_events.wire import JsonValue
 
 __all__ = ["Delivery", "ExchangeSpec", "Headers", "IncomingEvent", "OutgoingEvent"]
 
-T = TypeVar("T")
+T_contra = TypeVar("T_contra", contravariant=True)
+T_co = TypeVar("T_co", covariant=True)
 H_co = TypeVar("H_co", covariant=True)
 
 Headers = Mapping[str, object]
@@ -64,12 +65,12 @@ def _no_validation(value: JsonValue) -> None:
 
 
 @dataclass(frozen=True, kw_only=True)
-class OutgoingEvent(Generic[T]):
+class OutgoingEvent(Generic[T_contra]):
     """How to publish one event: its name, exchange, encoding and schema."""
 
     name: str
     """Event name; also the routing key unless the publish call gives another."""
-    encode: Callable[[T], JsonValue]
+    encode: Callable[[T_contra], JsonValue]
     """Turn the typed payload into the JSON value sent on the wire."""
     schema: Mapping[str, Any] | None = None
     """JSON Schema the encoded payload must satisfy; checked before every publish."""
@@ -108,12 +109,12 @@ class OutgoingEvent(Generic[T]):
 
 
 @dataclass(frozen=True, kw_only=True)
-class IncomingEvent(Generic[T]):
+class IncomingEvent(Generic[T_co]):
     """How to receive one event: which messages it matches and how to decode them."""
 
     name: str
     """Event name; names the handler queue ``{service}.{name}``."""
-    decode: Callable[[JsonValue, Delivery[Headers]], T]
+    decode: Callable[[JsonValue, Delivery[Headers]], T_co]
     """Validate and convert a parsed body; raise ``PayloadError`` for bad input."""
     binding_keys: tuple[str, ...] = ()
     """Routing keys (topic patterns allowed) the queue is bound with; ``(name,)`` if empty."""
