@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import amqp
-import kombu
 from amqp.exceptions import NotFound
 
 from amqp_events import wire
 from amqp_events.errors import ArchiveError, PublishError
-from amqp_events.publisher import Envelope, Publisher, masked_url
+from amqp_events.publisher import Envelope, Publisher, amqp_connection, masked_url
 from amqp_events.topology import ServiceNames
 
 if TYPE_CHECKING:
@@ -183,9 +182,7 @@ class Archive:
         self.queues = tuple(queues) if queues else (self.names.archive_queue(),)
         self.connect_timeout = connect_timeout
         self._publisher = Publisher(
-            lambda: kombu.Connection(broker_url, connect_timeout=connect_timeout, heartbeat=0),
-            url_for_errors=broker_url,
-            publish_timeout=connect_timeout,
+            self._amqp_connection, url_for_errors=broker_url, publish_timeout=connect_timeout
         )
 
     @classmethod
@@ -194,19 +191,21 @@ class Archive:
         queues = sorted({r.route.archive_queue for r in app.handlers.values()}) or None
         return cls(app.settings.service, broker_url=app.broker_url, queues=queues)
 
+    def _amqp_connection(self) -> amqp.Connection:
+        return amqp_connection(self.broker_url, connect_timeout=self.connect_timeout)
+
     @contextlib.contextmanager
     def _connection(self) -> Iterator[amqp.Connection]:
-        connection = kombu.Connection(
-            self.broker_url, connect_timeout=self.connect_timeout, heartbeat=0
-        )
+        connection = self._amqp_connection()
         try:
             connection.connect()
         except Exception as error:
+            connection.collect()
             raise ArchiveError(
                 f"Could not connect to the broker at {masked_url(self.broker_url)}: {error}."
             ) from error
         try:
-            yield connection.connection
+            yield connection
         finally:
             with contextlib.suppress(Exception):
                 connection.close()

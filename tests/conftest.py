@@ -61,6 +61,7 @@ class Service:
     """A recorder service (see tests/apps/recorder.py) run by real workers."""
 
     name: str
+    url: str
     exchange: str
     events: tuple[str, ...]
     out: Path
@@ -104,10 +105,11 @@ def recorder_service(
         retry: str = "0.5,1",
         delivery_limit: int = 5,
         queue_type: str = "classic",
+        url: str | None = None,
     ) -> Service:
         name = f"{unique}-{suffix}"
         env = {
-            "AMQP_URL": amqp_url,
+            "AMQP_URL": url or amqp_url,
             "AE_SERVICE": name,
             "AE_EXCHANGE": exchange or f"{unique}-events",
             "AE_EVENTS": ",".join(events),
@@ -119,6 +121,7 @@ def recorder_service(
         }
         service = Service(
             name=name,
+            url=env["AMQP_URL"],
             exchange=env["AE_EXCHANGE"],
             events=events,
             out=Path(env["AE_OUT"]),
@@ -133,7 +136,11 @@ def recorder_service(
     for service in services:
         for worker in service.workers:
             worker.stop(timeout=10)
-        broker.delete(build_app(service.env).topology())
+        if service.url != amqp_url:
+            continue  # a private node is removed as a whole
+        # Workers also declare Celery's queue for plain tasks of the service.
+        broker.delete(build_app(service.env).topology(), extra_queues=[f"{service.name}:tasks"])
+        broker.delete_exchange(f"{service.name}:tasks")
         broker.delete_exchange(service.exchange)
 
 
@@ -142,7 +149,12 @@ def start_worker(tmp_path: Path, broker: Broker) -> Callable[..., WorkerProcess]
     """Start a real ``celery worker`` for a recorder service and wait until it consumes."""
 
     def start(
-        service: Service, *, pool: str = "prefork", concurrency: int = 2, wait: bool = True
+        service: Service,
+        *,
+        pool: str = "prefork",
+        concurrency: int = 2,
+        wait: bool = True,
+        via: Broker | None = None,
     ) -> WorkerProcess:
         worker = WorkerProcess(
             "tests.apps.recorder_worker",
@@ -155,7 +167,7 @@ def start_worker(tmp_path: Path, broker: Broker) -> Callable[..., WorkerProcess]
         service.workers.append(worker)
         worker.start()
         if wait:
-            worker.wait_consuming(broker, service.queue(service.events[0]))
+            worker.wait_consuming(via or broker, service.queue(service.events[0]))
         return worker
 
     return start
