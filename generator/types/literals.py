@@ -1,0 +1,128 @@
+"""Spec text as inert Python source: string literals, docstrings and JSON text.
+
+Whatever a spec says (quotes, triple quotes, backslashes, newlines, ``{{ }}``, bidi
+controls, confusable letters) ends up inside a literal and cannot become code.
+Everything non-ASCII is escaped, so the source is plain ASCII: nothing hides in it,
+and a line's length is its width.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+
+from generator.types.layout import INDENT, WIDTH
+
+__all__ = ["docstring", "json_text", "python_scalar", "python_string"]
+
+# Typography that ASCII spells well enough in documentation.
+_TYPOGRAPHY = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2026": "...",
+        "\u00a0": " ",
+    }
+)
+
+
+_NAMED_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_char(char: str) -> str:
+    named = _NAMED_ESCAPES.get(char)
+    if named is not None:
+        return named
+    code = ord(char)
+    if 32 <= code < 127:
+        return char
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+_NEEDS_ESCAPE = re.compile(r"[^ -\[\]-~]")  # anything but printable ASCII without '\'
+
+
+def _escaped(value: str) -> str:
+    return _NEEDS_ESCAPE.sub(lambda match: _escape_char(match.group()), value)
+
+
+def python_string(value: str) -> str:
+    """A string literal that evaluates to ``value``, quoted as ruff prefers."""
+    body = _escaped(value)
+    # ruff keeps double quotes unless the text has more double than single quotes.
+    if value.count('"') > value.count("'"):
+        return "'" + body.replace("'", "\\'") + "'"
+    return '"' + body.replace('"', '\\"') + '"'
+
+
+def python_scalar(value: str | int | bool | None) -> str:
+    """Python source of a JSON scalar usable in ``Literal[...]``."""
+    if isinstance(value, str):
+        return python_string(value)
+    return repr(value)
+
+
+def _docstring_line(line: str) -> str:
+    # Quotes are escaped where they could end the literal or merge with its quotes.
+    return re.sub(r'"(?=")|(?<=")"|^"|"$', '\\\\"', line)
+
+
+def _paragraph_lines(text: str, width: int) -> list[str]:
+    plain = text.translate(_TYPOGRAPHY).expandtabs(4).replace("\r\n", "\n").replace("\r", "\n")
+    first, _, rest = plain.strip("\n").partition("\n")
+    # ruff re-indents a docstring by its least indented line after the first one, so
+    # those lines are dedented among themselves.
+    lines: list[str] = []
+    for raw in [first.strip(), *textwrap.dedent(rest).split("\n")]:
+        line = _escaped(raw.rstrip())
+        if not line:
+            if lines and lines[-1]:
+                lines.append("")
+            continue
+        lead = line[: len(line) - len(line.lstrip())]
+        wrapped = textwrap.wrap(
+            line.strip(),
+            width=max(width - len(lead), 20),
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        lines.extend(lead + part for part in wrapped)
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def docstring(text: str, *, indent: int) -> tuple[list[str], str]:
+    """Lines of a docstring for ``text`` at ``indent``, and its text as written.
+
+    The text is escaped before it is wrapped (an escape only lengthens a word), so the
+    lines fit the line length unless a single word is longer. The returned text equals
+    the docstring's value wherever that is printable ASCII, which is all that ruff's
+    string checks look at.
+    """
+    pad = " " * indent
+    content = _paragraph_lines(text, WIDTH - indent - 2 * INDENT) or ["Undocumented."]
+    escaped = [_docstring_line(line) for line in content]
+    first = f'{pad}"""{escaped[0]}'
+    if len(escaped) == 1 and len(first) + 3 <= WIDTH:
+        return [first + '"""'], content[0]
+    lines = [first, *(f"{pad}{line}" if line else "" for line in escaped[1:]), f'{pad}"""']
+    return lines, "\n".join(content)
+
+
+def json_text(value: object, *, indent: int) -> list[str]:
+    """Lines of a raw string literal holding ``value`` as indented, ASCII-only JSON.
+
+    JSON escapes every quote and backslash inside its strings, so the text can hold
+    no ``\"\"\"`` and a raw literal reads it back unchanged.
+    """
+    pad = " " * indent
+    body = json.dumps(value, indent=2, ensure_ascii=True, allow_nan=False)
+    return [f'{pad}r"""', *(f"{pad}{line}" for line in body.splitlines()), f'{pad}"""']
