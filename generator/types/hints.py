@@ -1,0 +1,55 @@
+"""What the type builder passes down: how to name a schema, and the basic types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.types.model import Nullable, Primitive, TypeExpr
+from generator.types.naming import class_name
+from generator.types.shape import At
+
+__all__ = ["JSON", "NEVER", "NONE", "Hint", "MatcherRequest", "nullable"]
+
+JSON = Primitive("json")
+"""Any JSON value."""
+NONE = Primitive("none")
+"""JSON ``null`` only."""
+NEVER = Primitive("never")
+"""No value at all (the ``false`` schema)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    """How to name a definition made for a schema, and what to say about it."""
+
+    candidates: tuple[str, ...]
+    about: str
+    fixed: str | None = None
+    """A name claimed in advance for this very schema (a ``$ref`` target's)."""
+
+    @property
+    def base(self) -> str:
+        """The name children are named after."""
+        return self.fixed or self.candidates[0]
+
+    def child(self, *texts: str, about: str) -> Hint:
+        """The hint of a schema inside this one, e.g. ``child("address", about=...)``."""
+        return Hint((class_name(self.base, *texts, keep_tail=True),), about)
+
+
+@dataclass(frozen=True, slots=True)
+class MatcherRequest:
+    """A union member whose schema ``schemas.py`` embeds to tell it apart."""
+
+    constant: str
+    member: At
+    doc: str
+
+
+def nullable(expr: TypeExpr) -> TypeExpr:
+    """``expr | None`` without doubling up (``JsonValue`` already includes null)."""
+    if isinstance(expr, Nullable) or expr in (JSON, NONE):
+        return expr
+    if expr == NEVER:
+        return NONE
+    return Nullable(expr)
