@@ -68,7 +68,7 @@ def build_model(
     for root in roots:
         key, schema, name_hint, location, _ = root
         at = At(schema, f"{location.file}#{location.pointer}")
-        hint = Hint((class_name(name_hint),), f"The ``{key}`` schema.")
+        hint = Hint((class_name(name_hint),), f"The ``{key}`` schema.", exact=True)
         before = set(builder.definitions)
         result = builder.type_of(at, hint)
         if not isinstance(result, Ref):

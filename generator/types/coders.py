@@ -125,6 +125,11 @@ class Coders:
         classes = python_classes(expr, self._lookup)
         return self.native(expr) and classes is not None and classes <= _SCALAR_CLASSES
 
+    def json_typed(self, expr: TypeExpr) -> bool:
+        """Whether ``expr`` is typed as a ``JsonValue`` already (``dict[str, int]`` is not:
+        dicts are invariant), so its values pass where ``JsonValue`` is expected."""
+        return self._scalar(expr) or expr == Primitive("json")
+
     def encoder(self, expr: TypeExpr) -> Doc:
         """A function that encodes ``expr`` as JSON."""
         if self.native(expr):

@@ -15,6 +15,7 @@ from typing import Any
 from generator.diagnostics import Diagnostic, Location
 from generator.schema_graph import SchemaGraph
 from generator.types.keynames import words_of_key
+from generator.types.keywords import is_object
 from generator.types.model import SchemaConstant, SchemaDefinition
 from generator.types.naming import Namespace, class_name, constant_name
 from generator.types.normalize import definition_ref, normalize
@@ -56,7 +57,7 @@ class Embedder:
 
     def definition_for(self, at: At, candidates: Sequence[str]) -> str:
         """The definition of the schema at ``at``: its target's when it is a ``$ref``."""
-        ref = at.schema.get("$ref") if isinstance(at.schema, Mapping) else None
+        ref = at.schema.get("$ref") if is_object(at.schema) else None
         if isinstance(ref, str) and ref in self.by_key:
             return self.by_key[ref]
         name = self._names.claim(list(candidates))

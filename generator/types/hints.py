@@ -26,6 +26,10 @@ class Hint:
     about: str
     fixed: str | None = None
     """A name claimed in advance for this very schema (a ``$ref`` target's)."""
+    exact: bool = False
+    """Whether the name must stand for the whole schema (a root's or a target's): then
+    a nullable schema's non-null part is named apart (``XValue``), and ``X`` is
+    ``XValue | None``."""
 
     @property
     def base(self) -> str:
@@ -35,6 +39,16 @@ class Hint:
     def child(self, *texts: str, about: str) -> Hint:
         """The hint of a schema inside this one, e.g. ``child("address", about=...)``."""
         return Hint((class_name(self.base, *texts, keep_tail=True),), about)
+
+    def of(self, what: str) -> str:
+        """A sentence about part of this schema, e.g. ``of("An item of")``."""
+        return f"{what} {self.about[:1].lower()}{self.about[1:].rstrip('.')}."
+
+    def without_null(self) -> Hint:
+        """The hint of the non-null part of a nullable schema."""
+        if not self.exact:
+            return self
+        return self.child("value", about=f"{self.about.rstrip('.')}, when it is not null.")
 
 
 @dataclass(frozen=True, slots=True)

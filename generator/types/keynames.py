@@ -9,12 +9,12 @@ numbered in the order the targets are reached.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Any
 
 from generator.schema_graph import SchemaGraph, split_key
-from generator.types.keywords import subschemas
+from generator.types.keywords import is_object, subschemas
 from generator.types.naming import Namespace, class_name
 
 __all__ = ["is_reference_only", "key_names", "reachable_keys", "words_of_key"]
@@ -62,7 +62,7 @@ def reachable_keys(graph: SchemaGraph, schemas: Iterable[Any]) -> list[str]:
     stack = list(reversed(list(schemas)))
     while stack:
         schema = stack.pop()
-        if not isinstance(schema, Mapping):
+        if not is_object(schema):
             continue
         ref = schema.get("$ref")
         if isinstance(ref, str):
@@ -76,7 +76,7 @@ def reachable_keys(graph: SchemaGraph, schemas: Iterable[Any]) -> list[str]:
 
 def is_reference_only(schema: Any) -> bool:
     """Whether a schema is only a ``$ref`` (its type is its target's)."""
-    return isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str)
+    return is_object(schema) and isinstance(schema.get("$ref"), str)
 
 
 def _unescape(token: str) -> str:

@@ -9,7 +9,7 @@ mistaken for schemas.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 from generator.diagnostics import escape_pointer_token
 
@@ -20,6 +20,8 @@ __all__ = [
     "SCHEMA_MAPS",
     "SINGLE_SCHEMAS",
     "VALIDATION_VALUES",
+    "is_object",
+    "is_schema",
     "subschemas",
 ]
 
@@ -108,6 +110,18 @@ LATER_DRAFTS = frozenset(
 )
 """Keywords of drafts after 7 that draft 7 cannot express."""
 
+
+def is_object(value: object) -> TypeGuard[Mapping[str, Any]]:
+    """Whether ``value`` is a JSON object (a parsed document holds plain dicts)."""
+    # The exact-type test first: an ABC isinstance check is several times slower.
+    return type(value) is dict or isinstance(value, Mapping)
+
+
+def is_schema(value: object) -> bool:
+    """Whether ``value`` can be a schema: an object or a boolean."""
+    return isinstance(value, bool) or is_object(value)
+
+
 _LIST_OR_SCHEMA = frozenset({"items", "prefixItems"})
 _MAP_LIKE = frozenset({"dependencies", "dependentSchemas", "definitions", "$defs"})
 
@@ -117,15 +131,15 @@ def subschemas(schema: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
     for key, value in schema.items():
         token = "/" + escape_pointer_token(key)
         if key in SINGLE_SCHEMAS or key in LATER_DRAFTS:
-            if isinstance(value, Mapping | bool):
+            if is_schema(value):
                 yield token, value
         elif key in SCHEMA_LISTS or key in _LIST_OR_SCHEMA:
             if isinstance(value, list):
                 for index, item in enumerate(value):
                     yield f"{token}/{index}", item
-            elif isinstance(value, Mapping | bool) and key in _LIST_OR_SCHEMA:
+            elif is_schema(value) and key in _LIST_OR_SCHEMA:
                 yield token, value
-        elif (key in SCHEMA_MAPS or key in _MAP_LIKE) and isinstance(value, Mapping):
+        elif (key in SCHEMA_MAPS or key in _MAP_LIKE) and is_object(value):
             for name, item in value.items():
-                if isinstance(item, Mapping | bool):
+                if is_schema(item):
                     yield f"{token}/{escape_pointer_token(name)}", item

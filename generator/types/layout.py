@@ -13,7 +13,6 @@ would change the meaning; ruff breaks those without a comma, and so does this mo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 __all__ = [
     "INDENT",
@@ -39,45 +38,54 @@ INDENT = 4
 """Spaces per indentation level."""
 
 
-@dataclass(frozen=True, slots=True)
+# Plain slotted classes rather than dataclasses: a large spec makes a few hundred
+# thousand of them, and they are never changed after construction.
+
+
 class Text:
     """An unbreakable piece of code."""
 
-    value: str
-    flat: str = field(init=False, repr=False)
+    __slots__ = ("flat",)
+    flat: str
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "flat", self.value)
+    def __init__(self, value: str) -> None:
+        self.flat = value
 
 
-@dataclass(frozen=True, slots=True)
 class Group:
     """``open item, item close``; exploded one item per line when it does not fit."""
 
-    open: str
-    items: tuple[Doc, ...]
-    close: str
-    magic_comma: bool = True
-    """Whether an exploded group ends with a comma (not for one-item subscripts)."""
-    one_tuple: bool = False
-    """A one-item tuple, which keeps its comma on one line too: ``(x,)``."""
-    flat: str = field(init=False, repr=False)
+    __slots__ = ("close", "flat", "items", "magic_comma", "open")
+    flat: str
 
-    def __post_init__(self) -> None:
-        inner = ", ".join(item.flat for item in self.items)
-        comma = "," if self.one_tuple and len(self.items) == 1 else ""
-        object.__setattr__(self, "flat", f"{self.open}{inner}{comma}{self.close}")
+    def __init__(
+        self,
+        open: str,
+        items: tuple[Doc, ...],
+        close: str,
+        *,
+        magic_comma: bool = True,
+        one_tuple: bool = False,
+    ) -> None:
+        self.open = open
+        self.items = items
+        self.close = close
+        # An exploded group ends with a comma unless it is a one-item subscript.
+        self.magic_comma = magic_comma
+        # A one-item tuple keeps its comma on one line too: ``(x,)``.
+        comma = "," if one_tuple and len(items) == 1 else ""
+        self.flat = f"{open}{', '.join(item.flat for item in items)}{comma}{close}"
 
 
-@dataclass(frozen=True, slots=True)
 class Seq:
     """Pieces written one after the other on the same line."""
 
-    parts: tuple[Doc, ...]
-    flat: str = field(init=False, repr=False)
+    __slots__ = ("flat", "parts")
+    flat: str
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "flat", "".join(part.flat for part in self.parts))
+    def __init__(self, parts: tuple[Doc, ...]) -> None:
+        self.parts = parts
+        self.flat = "".join(part.flat for part in parts)
 
 
 Doc = Text | Group | Seq

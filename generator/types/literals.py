@@ -46,6 +46,8 @@ def _escape_char(char: str) -> str:
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
+_PLAIN_LINE = re.compile(r"[!#-\[\]-~][ !#-\[\]-~]*[!#-\[\]-~]|[!#-\[\]-~]")
+"""Printable ASCII without quotes or backslashes, not starting or ending with a space."""
 _NEEDS_ESCAPE = re.compile(r"[^ -\[\]-~]")  # anything but printable ASCII without '\'
 
 
@@ -108,7 +110,12 @@ def docstring(text: str, *, indent: int) -> tuple[list[str], str]:
     string checks look at.
     """
     pad = " " * indent
-    content = _paragraph_lines(text, WIDTH - indent - 2 * INDENT) or ["Undocumented."]
+    width = WIDTH - indent - 2 * INDENT
+    if len(text) <= width and _PLAIN_LINE.fullmatch(text):
+        # The common case: one short, plain line needs no wrapping and no escapes.
+        content = [text]
+    else:
+        content = _paragraph_lines(text, width) or ["Undocumented."]
     escaped = [_docstring_line(line) for line in content]
     first = f'{pad}"""{escaped[0]}'
     if len(escaped) == 1 and len(first) + 3 <= WIDTH:

@@ -10,7 +10,6 @@ refer to it.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Level, Location
@@ -18,6 +17,7 @@ from generator.schema_graph import SchemaGraph
 from generator.types.annotations import annotation
 from generator.types.hints import JSON, NEVER, NONE, Hint, MatcherRequest, nullable
 from generator.types.keynames import key_names
+from generator.types.keywords import is_object
 from generator.types.model import (
     AliasDef,
     ClassDef,
@@ -165,7 +165,7 @@ class TypeBuilder:
             return JSON
         if schema is False:
             return NEVER
-        if not isinstance(schema, Mapping):
+        if not is_object(schema):
             return JSON
         ref = schema.get("$ref")
         if isinstance(ref, str):
@@ -190,12 +190,12 @@ class TypeBuilder:
             )
             return JSON
         node = self.graph.get(key)
-        if isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+        if is_object(node) and isinstance(node.get("$ref"), str):
             return self._reference_chain(key, node["$ref"])
         name = self.key_names[key]
         self.by_key[key] = Ref(name)
         at = At(node, key)
-        hint = Hint((name,), _about_key(key), fixed=name)
+        hint = Hint((name,), _about_key(key), fixed=name, exact=True)
         result = self.from_facets(self.read(at), at, hint)
         if result != Ref(name):
             self.alias(hint, result, _doc(self.read(at), hint))
@@ -255,11 +255,13 @@ class TypeBuilder:
         if not kinds:
             return NONE
         ordered = [k for k in _KIND_ORDER if k in kinds]
+        has_null = "null" in facets.types
+        inner_hint = hint.without_null() if has_null else hint
         if len(ordered) == 1:
-            result = self.kind_type(ordered[0], facets, at, hint)
+            result = self.kind_type(ordered[0], facets, at, inner_hint)
         else:
-            result = self.unions.by_kind(ordered, facets, at, hint)
-        return nullable(result) if "null" in facets.types else result
+            result = self.unions.by_kind(ordered, facets, at, inner_hint)
+        return nullable(result) if has_null else result
 
     def kind_type(self, kind: str, facets: Facets, at: At, hint: Hint) -> TypeExpr:
         """The type of the values of JSON type ``kind`` that ``facets`` allow."""
@@ -285,7 +287,10 @@ class TypeBuilder:
             return NONE if has_null else NEVER
         if all(isinstance(v, str | int) for v in rest):
             # Named, so each Literal has a decoder typed by its own return annotation.
-            result: TypeExpr = self.alias(hint, LiteralOf(tuple(rest)), _doc(facets, hint))
+            literal_hint = hint.without_null() if has_null else hint
+            result: TypeExpr = self.alias(
+                literal_hint, LiteralOf(tuple(rest)), _doc(facets, literal_hint)
+            )
         elif all(isinstance(v, int | float) and not isinstance(v, bool) for v in rest):
             result = Primitive("float")
         else:
@@ -296,7 +301,7 @@ class TypeBuilder:
         if facets.properties:
             return self._class(facets, at, hint)
         if facets.additional and not facets.pattern_properties:
-            value_hint = hint.child("value", about=f"A value of ``{hint.base}``.")
+            value_hint = hint.child("value", about=hint.of("A value of"))
             return MapOf(self.merged_type(facets.additional, at, value_hint))
         return MapOf(JSON)
 
@@ -321,7 +326,7 @@ class TypeBuilder:
                 Field(
                     attribute,
                     wire,
-                    self._short(field_type, name, wire),
+                    self.short(field_type, name, wire),
                     wire in facets.required,
                     _property_doc(places, wire, attribute),
                 )
@@ -347,17 +352,17 @@ class TypeBuilder:
             return None
         value: TypeExpr = JSON
         if facets.additional and not facets.pattern_properties:
-            value_hint = hint.child("value", about=f"A further property of ``{hint.base}``.")
+            value_hint = hint.child("value", about=hint.of("A further property of"))
             value = self.merged_type(facets.additional, at, value_hint)
         attribute = attributes.claim(["additional_properties"])
         known = tuple(f.wire for f in fields)
-        return Extra(attribute, self._short(value, hint.base, "value"), known)
+        return Extra(attribute, self.short(value, hint.base, "value"), known)
 
     def _check_closed(self, facets: Facets) -> None:
         # additionalProperties: false in one allOf part rejects what the others add.
         for site in facets.closed:
-            own = site.schema.get("properties") if isinstance(site.schema, Mapping) else None
-            own_names = set(own) if isinstance(own, Mapping) else set()
+            own = site.schema.get("properties") if is_object(site.schema) else None
+            own_names = set(own) if is_object(own) else set()
             foreign = [name for name in facets.properties if name not in own_names]
             if foreign and not facets.pattern_properties:
                 self.report(
@@ -372,21 +377,19 @@ class TypeBuilder:
             return self._tuple(facets, at, hint)
         if not facets.items:
             return ListOf(JSON)
-        item_hint = hint.child("item", about=f"An item of ``{hint.base}``.")
+        item_hint = hint.child("item", about=hint.of("An item of"))
         return ListOf(self.merged_type(facets.items, at, item_hint))
 
     def _tuple(self, facets: Facets, at: At, hint: Hint) -> TypeExpr:
         positions = tuple(
-            self.merged_type(
-                places, at, hint.child(f"item{i}", about=f"Item {i} of ``{hint.base}``.")
-            )
+            self.merged_type(places, at, hint.child(f"item{i}", about=hint.of(f"Item {i} of")))
             for i, places in enumerate(facets.prefix)
         )
         rest: TypeExpr | None = None
         if not facets.rest_closed:
             rest = JSON
             if facets.rest_items:
-                rest_hint = hint.child("rest", about=f"A further item of ``{hint.base}``.")
+                rest_hint = hint.child("rest", about=hint.of("A further item of"))
                 rest = self.merged_type(facets.rest_items, at, rest_hint)
         required = min(facets.min_items, len(positions))
         name, encode, decode = self.name_for(hint, "tuple")
@@ -395,7 +398,10 @@ class TypeBuilder:
         )
 
     def merged_type(self, places: list[At], site: At, hint: Hint) -> TypeExpr:
-        """The type of the schemas in ``places``, which all apply (``allOf`` parts)."""
+        """The type of the schemas in ``places``, which all apply (``allOf`` parts).
+
+        Contradicting parts are reported at ``site``, naming the schema ``hint`` is for.
+        """
         shaping = [p for p in places if _says_anything(p.schema)] or places[:1]
         distinct: list[At] = []
         for place in shaping:
@@ -403,9 +409,19 @@ class TypeBuilder:
                 distinct.append(place)
         if len(distinct) == 1:
             return self.type_of(distinct[0], hint)
+
+        def conflict(found: Conflict) -> None:
+            where = ", ".join(f"#{p.pointer}" if p.base == site.base else p.place for p in distinct)
+            self.report(
+                "error",
+                site,
+                f"{hint.about[:1].upper()}{hint.about[1:-1]} is declared more than once "
+                f"({where}) and the declarations contradict each other: {found.message}",
+            )
+
         facets = Facets()
         for place in distinct:
-            merge_into(facets, self.read(place), site, self.conflict)
+            merge_into(facets, self.read(place), site, conflict)
         return self.from_facets(facets, distinct[0], hint)
 
     def alias(self, hint: Hint, target: TypeExpr, doc: str) -> Ref:
@@ -413,12 +429,16 @@ class TypeBuilder:
         name, encode, decode = self.name_for(hint, "alias")
         return self.add(AliasDef(name, doc, target, encode, decode))
 
-    def _short(self, expr: TypeExpr, owner: str, wire: str) -> TypeExpr:
-        """``expr``, or an alias for it when its annotation would crowd a field's line."""
+    def short(self, expr: TypeExpr, owner: str, part: str) -> TypeExpr:
+        """``expr``, or an alias for it when its annotation would crowd a line.
+
+        Field lines and union operands stay within the line length this way, which is
+        where ruff's own choices would otherwise be hard to predict.
+        """
         if len(annotation(expr)) <= _LONGEST_FIELD_TYPE:
             return expr
         inner = expr.inner if isinstance(expr, Nullable) else expr
-        hint = Hint((class_name(owner, wire, keep_tail=True),), f"Type of ``{owner}.{wire}``.")
+        hint = Hint((class_name(owner, part, keep_tail=True),), f"Type of ``{owner}.{part}``.")
         named = self.alias(hint, inner, hint.about)
         return nullable(named) if isinstance(expr, Nullable) else named
 
@@ -439,7 +459,7 @@ class TypeBuilder:
 
 
 def _says_anything(schema: Any) -> bool:
-    if not isinstance(schema, Mapping):
+    if not is_object(schema):
         return True
     return any(key in _SHAPE_KEYWORDS for key in schema)
 
@@ -478,7 +498,7 @@ def _doc(facets: Facets, hint: Hint) -> str:
 def _property_doc(places: list[At], wire: str, attribute: str) -> str:
     texts: list[str] = []
     for place in places:
-        if isinstance(place.schema, Mapping):
+        if is_object(place.schema):
             for keyword in ("title", "description"):
                 value = place.schema.get(keyword)
                 if isinstance(value, str) and value.strip() and value not in texts:

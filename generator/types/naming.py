@@ -9,6 +9,7 @@ reserved names and names that differ from a taken one only in case.
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 import unicodedata
@@ -22,8 +23,8 @@ __all__ = [
     "class_name",
     "constant_name",
     "function_name",
-    "natural_key",
     "snake",
+    "sort_all",
     "words",
 ]
 
@@ -64,7 +65,7 @@ _CLASS_BODY_NAMES = frozenset({"field", "str", "int", "float", "bool", "list", "
 # pycodestyle's ambiguous names (E741).
 _AMBIGUOUS = frozenset({"l", "O", "I"})
 
-_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])\d*|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+")
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])\d*|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+[a-z]*")
 
 # Typographic letters that ASCII spells with two letters.
 _LIGATURES = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe"})
@@ -72,9 +73,17 @@ _LIGATURES = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø":
 
 def words(text: str) -> list[str]:
     """Split spec text into ASCII words at punctuation, case changes and non-letters."""
+    return list(_words(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _words(text: str) -> tuple[str, ...]:
     folded = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    ascii_text = "".join(c if c.isascii() and c.isalnum() else " " for c in folded)
-    return _WORD.findall(ascii_text)
+    # Accents go (e + combining acute -> e); any other non-ASCII letter splits words.
+    ascii_text = "".join(
+        c if c.isascii() and c.isalnum() else " " for c in folded if not unicodedata.combining(c)
+    )
+    return tuple(_WORD.findall(ascii_text))
 
 
 def _capitalized(word: str) -> str:
@@ -131,48 +140,97 @@ def constant_name(*texts: str, private: bool = False) -> str:
     return "_" + name if private else name
 
 
-def natural_key(name: str) -> tuple[int, list[tuple[int, int | str]]]:
-    """Sort key of ruff's ``__all__`` order: CONSTANTS, then Classes, then the rest.
+def _group(name: str) -> int:
+    return 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
 
-    Within a group names sort by characters with digit runs compared as numbers.
+
+def _digits(text: str, start: int) -> int:
+    end = start
+    while end < len(text) and text[end].isdigit():
+        end += 1
+    return end
+
+
+def _compare_numbers(left: str, right: str) -> int:
+    """Compare two digit runs as ruff's natural order (the natord crate) does."""
+    if left[0] == "0" or right[0] == "0":
+        # A leading zero makes the runs fractions, compared digit by digit.
+        for a, b in zip(left, right, strict=False):
+            if a != b:
+                return -1 if a < b else 1
+        return (len(left) > len(right)) - (len(left) < len(right))
+    if len(left) != len(right):
+        return -1 if len(left) < len(right) else 1
+    return (left > right) - (left < right)
+
+
+def _natural(left: str, right: str) -> int:
+    i = j = 0
+    while i < len(left) and j < len(right):
+        if left[i].isdigit() and right[j].isdigit():
+            end_i, end_j = _digits(left, i), _digits(right, j)
+            result = _compare_numbers(left[i:end_i], right[j:end_j])
+            if result:
+                return result
+            i, j = end_i, end_j
+            continue
+        if left[i] != right[j]:
+            return -1 if left[i] < right[j] else 1
+        i += 1
+        j += 1
+    return (len(left) - i > len(right) - j) - (len(left) - i < len(right) - j)
+
+
+def sort_all(names: Iterable[str]) -> list[str]:
+    """Names in ruff's ``__all__`` order: CONSTANTS, then Classes, then the rest.
+
+    Within a group names compare character by character, digit runs as numbers (and,
+    as in ruff's natural order, runs with a leading zero as fractions).
     """
-    group = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
-    chunks = re.findall(r"\d+|\D+", name)
-    return group, [(0, int(c)) if c.isdigit() else (1, c) for c in chunks]
+
+    def compare(left: str, right: str) -> int:
+        return (_group(left) - _group(right)) or _natural(left, right)
+
+    return sorted(set(names), key=functools.cmp_to_key(compare))
 
 
 def _numbered(name: str, number: int) -> str:
-    if "_" in name or name.islower() or name.isupper():
-        return f"{name}_{number}"
-    # CapWords: a digit after a digit would read as one number (Payload1 + 2 -> Payload12).
+    if "_" in name or not name[0].isupper():
+        return f"{name.rstrip('_')}_{number}"
+    # CapWords (an underscore would break them): a digit after a digit would read as
+    # one number (Payload1 + 2 -> Payload12), hence Payload1N2.
     return f"{name}{number}" if not name[-1].isdigit() else f"{name}N{number}"
 
 
 class Namespace:
-    """The names of one scope; ``claim`` hands out each name once, case-insensitively."""
+    """The names of one scope; ``claim`` hands out each name once.
+
+    Names differ from each other in more than case (``Money`` and ``money`` are never
+    both handed out), and never equal a keyword or a builtin (exact case: ``Open`` is
+    fine, ``open`` is not).
+    """
 
     def __init__(self, reserved: Iterable[str] = (), *, python_names: bool = True) -> None:
         self._taken = {name.casefold() for name in reserved}
-        if python_names:
-            # Module-level names never shadow keywords or builtins.
-            self._taken |= {name.casefold() for name in _KEYWORDS | BUILTINS}
+        self._exact = _KEYWORDS | BUILTINS if python_names else frozenset()
 
     def is_free(self, name: str) -> bool:
         """Tell whether ``name`` can still be claimed."""
-        return name.casefold() not in self._taken
+        return name.casefold() not in self._taken and name not in self._exact
+
+    def _take(self, name: str) -> str:
+        self._taken.add(name.casefold())
+        return name
 
     def claim(self, candidates: Sequence[str]) -> str:
         """Claim the first free candidate, or the first one with the lowest free number."""
         for candidate in candidates:
             if self.is_free(candidate):
-                self._taken.add(candidate.casefold())
-                return candidate
+                return self._take(candidate)
         number = 2
         while not self.is_free(_numbered(candidates[0], number)):
             number += 1
-        name = _numbered(candidates[0], number)
-        self._taken.add(name.casefold())
-        return name
+        return self._take(_numbered(candidates[0], number))
 
     def claim_together(self, base: str, derived: Sequence[str]) -> str:
         """Claim ``base`` and each ``derived`` pattern (``"encode_{}"``) filled with it.
@@ -184,7 +242,10 @@ class Namespace:
         while True:
             name = base if number == 1 else _numbered(base, number)
             names = [name, *(pattern.format(snake(name)) for pattern in derived)]
-            if all(self.is_free(n) for n in names) and len(set(names)) == len(names):
-                self._taken.update(n.casefold() for n in names)
+            if all(self.is_free(n) for n in names) and len({n.casefold() for n in names}) == len(
+                names
+            ):
+                for claimed in names:
+                    self._take(claimed)
                 return name
             number += 1

@@ -24,6 +24,7 @@ from generator.types.keywords import (
     SCHEMA_MAPS,
     SINGLE_SCHEMAS,
     VALIDATION_VALUES,
+    is_object,
 )
 
 __all__ = ["JSON_TYPES", "Problem", "definition_ref", "normalize"]
@@ -109,7 +110,7 @@ class _Normalizer:
     def schema(self, node: object, pointer: str) -> object:
         if isinstance(node, bool):
             return node
-        if not isinstance(node, Mapping):
+        if not is_object(node):
             self.problems.append(
                 Problem(pointer, "error", f"A schema must be an object or a boolean, not {node!r}.")
             )
@@ -183,7 +184,7 @@ class _Normalizer:
             self.problems.append(Problem(pointer, "error", f"{key!r} must be a list of schemas."))
 
     def _schema_map(self, out: dict[str, Any], key: str, value: Any, pointer: str) -> None:
-        if isinstance(value, Mapping):
+        if is_object(value):
             out[key] = {
                 name: self.schema(v, f"{pointer}/{escape_pointer_token(name)}")
                 for name, v in value.items()
@@ -225,7 +226,7 @@ class _Normalizer:
             )
 
     def _dependencies(self, out: dict[str, Any], value: Any, pointer: str) -> None:
-        if not isinstance(value, Mapping):
+        if not is_object(value):
             self.problems.append(Problem(pointer, "error", "Dependencies must be an object."))
             return
         merged = out.setdefault("dependencies", {})

@@ -34,6 +34,10 @@ def _field_lines(st: Statements, field: Field) -> list[str]:
     line = f"{pad}{field.attribute}: {base_doc.flat}{suffix}{default}"
     if len(line) <= WIDTH:
         return [line]
+    head = f"{pad}{field.attribute}: {base_doc.flat}{suffix}"
+    if default and len(head) + len(" = (") <= WIDTH:
+        # ruff splits the right-hand side first: the default goes in parentheses.
+        return [f"{head} = (", f"{pad * 2}{default.removeprefix(' = ')}", f"{pad})"]
     if suffix or isinstance(base_doc, Text):
         # ruff puts a long union (or a lone name) in parentheses on its own line; the
         # builder keeps annotations short enough for that line to fit.
@@ -76,7 +80,7 @@ def _encoder(st: Statements, cls: ClassDef) -> Function:
     arguments: list[Doc] = [Group("{", tuple(entries), "}")]
     if cls.extra is not None:
         extras: Doc = text(f"value.{cls.extra.attribute}")
-        if not coders.native(cls.extra.value):
+        if not coders.json_typed(cls.extra.value):
             extras = call("codec.encode_map", extras, coders.encoder(cls.extra.value))
         arguments.append(extras)
     return Function(

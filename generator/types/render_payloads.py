@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.types.layout import Doc, Group, Seq, call, join_lines, text, tuple_of
+from generator.types.layout import Doc, Group, Seq, call, join_lines, subscript, text, tuple_of
 from generator.types.model import (
     AliasDef,
     ClassDef,
@@ -127,6 +127,7 @@ class _Payloads(Statements):
                     definition.decode,
                     self.coders.encode(target, text("value")),
                     self.coders.decode(target, text("data")),
+                    decodes=target != Primitive("never"),
                 )
             case TupleDef():
                 self.tuple_def(definition)
@@ -203,13 +204,21 @@ class _Payloads(Statements):
             # A datetime is a date too, so its case must come first.
             encoded.sort(key=lambda m: "_dt.datetime" not in m.classes)
             cases = tuple(self._case(m) for m in encoded)
-            head = f"{union.cases}: Final[tuple[codec.EncodeCase, ...]] = "
-            out.add(*join_lines(head, Group("(", cases, ")", one_tuple=True), indent=0))
+            kind = subscript("Final", subscript("tuple", text("codec.EncodeCase"), text("...")))
+            out.add(*self._table(union.cases, kind, cases))
             out.blank(1)
         variants = tuple(self._variant(m) for m in union.members)
-        head = f"{union.variants}: Final[tuple[codec.Variant[{union.name}], ...]] = "
-        out.add(*join_lines(head, Group("(", variants, ")", one_tuple=True), indent=0))
+        member = subscript("codec.Variant", text(union.name))
+        kind = subscript("Final", subscript("tuple", member, text("...")))
+        out.add(*self._table(union.variants, kind, variants))
         out.blank(1)
+
+    @staticmethod
+    def _table(name: str, annotation: Doc, items: tuple[Doc, ...]) -> list[str]:
+        # The annotation is what makes mypy check each item against the union; it is
+        # laid out with the tuple as one statement, the way ruff splits it.
+        value = Group("(", items, ")", one_tuple=True)
+        return join_lines("", Seq((text(f"{name}: "), annotation, text(" = "), value)), indent=0)
 
     def _case(self, member: UnionMember) -> Doc:
         encoder = self.coders.encoder(member.type)

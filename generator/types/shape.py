@@ -15,6 +15,7 @@ from typing import Any
 
 from generator.diagnostics import escape_pointer_token
 from generator.schema_graph import SchemaGraph
+from generator.types.keywords import is_object, is_schema
 
 __all__ = ["At", "Conflict", "Facets", "UnionPart", "read", "same_json"]
 
@@ -151,7 +152,7 @@ class _Reader:
         schema = at.schema
         if schema is False:
             return Facets(never=True, refines=True)
-        if not isinstance(schema, Mapping):
+        if not is_object(schema):
             return Facets()
         ref = schema.get("$ref")
         if isinstance(ref, str):
@@ -214,7 +215,7 @@ class _Reader:
     @staticmethod
     def _object(facets: Facets, schema: Mapping[str, Any], at: At) -> None:
         properties = schema.get("properties")
-        if isinstance(properties, Mapping):
+        if is_object(properties):
             for name, sub in properties.items():
                 facets.properties[name] = [at.child(sub, "properties", name)]
         required = schema.get("required")
@@ -223,7 +224,7 @@ class _Reader:
         additional = schema.get("additionalProperties")
         if additional is False:
             facets.closed.append(at)
-        elif isinstance(additional, Mapping):
+        elif is_object(additional):
             facets.additional.append(at.child(additional, "additionalProperties"))
         facets.pattern_properties = isinstance(schema.get("patternProperties"), Mapping)
 
@@ -240,12 +241,12 @@ class _Reader:
             rest = schema.get("additionalItems")
             rest_at = at.child(rest, "additionalItems")
         else:
-            if isinstance(items, Mapping | bool):
+            if is_schema(items):
                 facets.items.append(at.child(items, "items"))
             return
         if rest is False:
             facets.rest_closed = True
-        elif isinstance(rest, Mapping):
+        elif is_object(rest):
             facets.rest_items.append(rest_at)
         min_items = schema.get("minItems")
         if isinstance(min_items, int) and not isinstance(min_items, bool):
@@ -259,7 +260,7 @@ def _text(value: Any) -> str | None:
 def _discriminator(value: Any) -> str | None:
     if isinstance(value, str):
         return value
-    if isinstance(value, Mapping) and isinstance(value.get("propertyName"), str):
+    if is_object(value) and isinstance(value.get("propertyName"), str):
         return str(value["propertyName"])
     return None
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from generator.types.layout import overlong
 from generator.types.literals import docstring, python_scalar
-from generator.types.naming import natural_key
+from generator.types.naming import sort_all
 
 __all__ = ["GENERATED", "SourceText", "all_lines"]
 
@@ -70,15 +70,15 @@ class SourceText:
         if codes:
             head.append("# Spec text is copied as it is: its lines can be long, its values odd.")
             head.append(f"# ruff: noqa: {', '.join(codes)}")
-        body = list(self.lines)
-        while body and not body[-1]:
-            body.pop()
-        return "\n".join([*head, *doc, "", *imports, *body]) + "\n"
+        lines = [*head, *doc, "", *imports, *self.lines]
+        while lines and not lines[-1]:
+            lines.pop()
+        return "\n".join(lines) + "\n"
 
 
 def all_lines(names: Iterable[str]) -> list[str]:
     """``__all__`` in ruff's sort order, one name per line."""
-    ordered = sorted(set(names), key=natural_key)
+    ordered = sort_all(names)
     if not ordered:
         return ["__all__: list[str] = []"]
     return ["__all__ = [", *(f'    "{name}",' for name in ordered), "]"]

@@ -28,6 +28,8 @@ class Function:
     doc: str
     result: Doc
     setup: tuple[str, ...] = ()
+    returns_value: bool = True
+    """False when ``result`` never returns (it raises), as for the ``false`` schema."""
 
 
 class Statements:
@@ -53,13 +55,24 @@ class Statements:
         )
         out.add(*out.docstring(function.doc, indent=INDENT))
         out.add(*(" " * INDENT + line for line in function.setup))
-        out.add(*join_lines("return ", function.result, indent=INDENT))
+        keyword = "return " if function.returns_value else ""
+        out.add(*join_lines(keyword, function.result, indent=INDENT))
         out.blank(2)
 
     def codec_functions(
-        self, name: str, encode: str, decode: str, encoded: Doc, decoded: Doc
+        self,
+        name: str,
+        encode: str,
+        decode: str,
+        encoded: Doc,
+        decoded: Doc,
+        *,
+        decodes: bool = True,
     ) -> None:
-        """Write the encoder and the decoder of the alias ``name``."""
+        """Write the encoder and the decoder of the alias ``name``.
+
+        ``decodes`` is false for a type without values, whose decoder only raises.
+        """
         self.function(
             Function(
                 encode,
@@ -76,6 +89,7 @@ class Statements:
                 name,
                 f"Build {article(name)} ``{name}`` from JSON its schema has accepted.",
                 decoded,
+                returns_value=decodes,
             )
         )
 
@@ -96,8 +110,11 @@ class Statements:
             # ruff puts a long union in parentheses, on one line if it fits there ...
             lines = [head + "(", pad + flat, ")"]
         else:
-            # ... and otherwise one operand per line.
-            rest = (f"{pad}| {o.flat}" for o in operands[1:])
-            lines = [head + "(", pad + operands[0].flat, *rest, ")"]
+            # ... and otherwise one operand per line (a long tuple shape exploded).
+            lines = [head + "("]
+            for index, operand in enumerate(operands):
+                lead = pad if index == 0 else pad + "| "
+                lines += join_lines(lead.lstrip(), operand, indent=INDENT)
+            lines.append(")")
         self.out.add(*lines, *self.out.docstring(doc, indent=0))
         self.out.blank(2)

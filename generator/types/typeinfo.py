@@ -150,20 +150,26 @@ def python_classes(expr: TypeExpr, lookup: Lookup) -> frozenset[str] | None:
     return classes
 
 
-def is_native(expr: TypeExpr, lookup: Lookup) -> bool:
-    """Whether values of ``expr`` are their own JSON (so encoding only copies them)."""
+def is_native(expr: TypeExpr, lookup: Lookup, seen: frozenset[str] = frozenset()) -> bool:
+    """Whether values of ``expr`` are their own JSON (so encoding only copies them).
+
+    A recursive type is native when it is native wherever it refers to itself.
+    """
     classes = python_classes(expr, lookup)
     if classes is None or not classes <= NATIVE_CLASSES:
         return False
     # A list or map is native only when its items are.
     match expr:
         case ListOf(item=inner) | MapOf(value=inner) | Nullable(inner=inner):
-            native = is_native(inner, lookup)
+            native = is_native(inner, lookup, seen)
+        case Ref(name=name) if name in seen:
+            native = True
         case Ref(name=name):
             found = lookup(name)
-            native = (isinstance(found, AliasDef) and is_native(found.target, lookup)) or (
+            inside = seen | {name}
+            native = (isinstance(found, AliasDef) and is_native(found.target, lookup, inside)) or (
                 isinstance(found, UnionDef)
-                and all(is_native(member.type, lookup) for member in found.members)
+                and all(is_native(member.type, lookup, inside) for member in found.members)
             )
         case _:
             native = True

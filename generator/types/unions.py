@@ -10,11 +10,11 @@ union fall back to ``JsonValue``, with a warning.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from generator.types.hints import NEVER, NONE, Hint, MatcherRequest, nullable
+from generator.types.keywords import is_object
 from generator.types.model import (
     AliasDef,
     Nullable,
@@ -63,7 +63,7 @@ class _Candidate:
 def _has_shape(schema: Any) -> bool:
     if isinstance(schema, bool):
         return True
-    return isinstance(schema, Mapping) and not _SHAPE_KEYWORDS.isdisjoint(schema)
+    return is_object(schema) and not _SHAPE_KEYWORDS.isdisjoint(schema)
 
 
 def _refines(facets: Facets) -> bool:
@@ -74,8 +74,6 @@ def _refines(facets: Facets) -> bool:
         or facets.items
         or facets.prefix
         or facets.additional
-        or facets.closed
-        or facets.required
     )
 
 
@@ -127,7 +125,8 @@ class UnionBuilder:
         if len(candidates) == 1:
             result = candidates[0].type
         else:
-            result = self._union(part, facets, candidates, hint)
+            union_hint = hint.without_null() if allows_null else hint
+            result = self._union(part, facets, candidates, union_hint)
         return nullable(result) if allows_null else result
 
     def _member_type(self, base: Facets, own: Facets, member: At, member_hint: Hint) -> TypeExpr:
@@ -139,11 +138,11 @@ class UnionBuilder:
 
     @staticmethod
     def _member_hint(hint: Hint, own: Facets, tag: str | None, index: int) -> Hint:
-        about = f"A member of ``{hint.base}``."
+        about = hint.of("A member of")
         if own.title:
             return Hint((class_name(own.title),), about)
         if tag is not None and tag in own.properties:
-            values = [p.schema.get("const") for p in own.properties[tag]]
+            values = [p.schema.get("const") for p in own.properties[tag] if is_object(p.schema)]
             if values and isinstance(values[0], str):
                 return hint.child(values[0], about=about)
         return hint.child(f"option{index + 1}", about=about)
@@ -158,7 +157,7 @@ class UnionBuilder:
         """A union of the values of several JSON types (``type: [string, integer]``)."""
         types = [
             self.types.kind_type(
-                kind, facets, at, hint.child(kind, about=f"The {kind} form of ``{hint.base}``.")
+                kind, facets, at, hint.child(kind, about=hint.of(f"The {kind} form of"))
             )
             for kind in kinds
         ]
@@ -182,6 +181,9 @@ class UnionBuilder:
     ) -> TypeExpr:
         types = self.types
         name, encode, decode = types.name_for(hint, "union")
+        candidates = [
+            replace(c, type=types.short(c.type, name, f"option{c.index + 1}")) for c in candidates
+        ]
         tags = self._tags(candidates, tag)
         all_kinds = [json_kinds(c.type, types.lookup) for c in candidates]
         # Objects never need a schema check when every object member has a required tag.
@@ -199,7 +201,7 @@ class UnionBuilder:
             matcher = None
             if part is not None and later & set(kinds):
                 matcher = types.schema_names.claim(
-                    [constant_name(name, "member", str(candidate.index + 1))]
+                    [f"{constant_name(name)}_MEMBER_{candidate.index + 1}"]
                 )
                 types.matchers.append(
                     _matcher_request(matcher, candidate.member, name, candidate.index)
@@ -224,8 +226,8 @@ class UnionBuilder:
                 f"({clash}); the union is typed as JsonValue.",
             )
             return types.add(AliasDef(name, doc, Primitive("json"), encode, decode))
-        cases = types.names.claim([constant_name(name, "cases", private=True)])
-        variants = types.names.claim([constant_name(name, "variants", private=True)])
+        cases = types.names.claim([constant_name(name, private=True) + "_CASES"])
+        variants = types.names.claim([constant_name(name, private=True) + "_VARIANTS"])
         used_tag = tag if any(m.tags for m in members) else None
         return types.add(
             UnionDef(name, doc, tuple(members), used_tag, encode, decode, cases, variants)

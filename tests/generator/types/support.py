@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -46,10 +46,13 @@ def _resolve(document: Any, pointer: str) -> Any:
     return node
 
 
-def graph_of(documents: Mapping[str, Any]) -> SchemaGraph:
-    """A ``SchemaGraph`` of every ``$ref`` target in ``documents`` (file name -> document)."""
+def graph_of(documents: Mapping[str, Any], roots: Sequence[TypeRoot] = ()) -> SchemaGraph:
+    """A ``SchemaGraph`` of every ``$ref`` target in ``documents`` (file name -> document)
+    and in the ``roots``."""
     found: list[str] = []
     rewritten = {file: _rewrite(doc, file, found) for file, doc in documents.items()}
+    for root in roots:
+        _rewrite(root.schema, root.location.file, found)
     nodes = {}
     for key in found:
         file, _, pointer = key.partition("#")
@@ -67,7 +70,10 @@ def _locate(key: str) -> Location:
 
 
 def roots_of(
-    documents: Mapping[str, Any], file: str, schemas: Mapping[str, Any], **examples: Any
+    documents: Mapping[str, Any],
+    file: str,
+    schemas: Mapping[str, Any],
+    examples: Mapping[str, list[Any]] | None = None,
 ) -> list[TypeRoot]:
     """One root per ``name -> schema`` (schemas may ``$ref`` into ``documents``)."""
     roots = []
@@ -79,7 +85,7 @@ def roots_of(
                 schema=_rewrite(schema, file, found),
                 name_hint=name,
                 location=Location(file, f"/components/messages/{name}/payload"),
-                examples=tuple(examples.get(name, ())),
+                examples=tuple((examples or {}).get(name, ())),
             )
         )
     return roots
@@ -91,14 +97,13 @@ def build(
     *,
     file: str = "asyncapi.yaml",
     reserved: frozenset[str] = frozenset(),
-    **examples: Any,
+    examples: Mapping[str, list[Any]] | None = None,
 ) -> TypesModule:
     """Build types for ``name -> schema`` roots written in ``file``."""
     documents = dict(documents or {})
     documents.setdefault(file, {})
-    return build_types(
-        graph_of(documents), roots_of(documents, file, schemas, **examples), reserved_names=reserved
-    )
+    roots = roots_of(documents, file, schemas, examples)
+    return build_types(graph_of(documents, roots), roots, reserved_names=reserved)
 
 
 def write_package(module: TypesModule, root: Path, name: str) -> Path:
@@ -133,3 +138,31 @@ def run_tool(*command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
     )
+
+
+def undocumented(source: str) -> list[str]:
+    """Public module-level names (and class attributes) of ``source`` without a docstring."""
+    import ast  # noqa: PLC0415 -- only this check parses generated code
+
+    missing: list[str] = []
+
+    def check(body: list[ast.stmt], prefix: str) -> None:
+        for index, node in enumerate(body):
+            following = body[index + 1] if index + 1 < len(body) else None
+            documented = (
+                isinstance(following, ast.Expr)
+                and isinstance(following.value, ast.Constant)
+                and isinstance(following.value.value, str)
+            )
+            if isinstance(node, ast.ClassDef | ast.FunctionDef):
+                if not node.name.startswith("_") and ast.get_docstring(node) is None:
+                    missing.append(prefix + node.name)
+                if isinstance(node, ast.ClassDef):
+                    check(node.body, f"{node.name}.")
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                name = node.target.id
+                if not name.startswith("_") and not documented:
+                    missing.append(prefix + name)
+
+    check(ast.parse(source).body, "")
+    return missing
