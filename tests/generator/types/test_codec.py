@@ -75,7 +75,7 @@ def test_formats_parse_and_format() -> None:
 
 
 def test_native_copies_containers() -> None:
-    value = {"a": [1, {"b": None}]}
+    value: JsonValue = {"a": [1, {"b": None}]}
     copied = codec.native(value)
     assert copied == value
     assert copied is not value

@@ -38,7 +38,7 @@ def _binding(
     )
 
 
-def _wire(generated: Generated, name: str, value: Any) -> JsonValue:
+def _wire(generated: Generated, name: str, value: Any) -> Any:
     """Encode ``value`` as the root ``name``, validate it, and check it decodes back."""
     encode, decode, validator = _binding(generated, name)
     data = decode_json(encode_json(encode(value)))  # exactly what travels
@@ -70,10 +70,10 @@ def _order(p: Any, **changes: Any) -> Any:
 def test_objects_are_frozen_slotted_keyword_only_dataclasses(features: Generated) -> None:
     p = features.payloads
     order = _order(p)
-    assert dataclasses.is_dataclass(order)
-    assert not hasattr(order, "__dict__")
     with pytest.raises(dataclasses.FrozenInstanceError):
         order.note = "x"
+    assert dataclasses.is_dataclass(order)
+    assert not hasattr(order, "__dict__")
     with pytest.raises(TypeError):
         p.Order(ORDER_ID)
 
@@ -269,12 +269,13 @@ def test_recursive_schemas(features: Generated) -> None:
 def test_constraints_the_types_cannot_carry_are_enforced(features: Generated) -> None:
     _, _, constrained = _binding(features, "Constrained")
     constrained.validate({"kind": "b", "n": "text", "x-a": "s"})
-    for bad in (
+    bad_values: list[JsonValue] = [
         {"kind": "a", "n": "x"},  # if/then requires "a"
         {"kind": "b"},  # dependencies: kind needs n
         {"n": 1},  # not: number
         {"x-a": 1},  # patternProperties
-    ):
+    ]
+    for bad in bad_values:
         with pytest.raises(PayloadError):
             constrained.validate(bad)
     _, _, legacy = _binding(features, "Legacy")
