@@ -18,7 +18,7 @@ from generator.types.keynames import words_of_key
 from generator.types.keywords import is_object
 from generator.types.model import SchemaConstant, SchemaDefinition
 from generator.types.naming import Namespace, class_name, constant_name
-from generator.types.normalize import definition_ref, normalize
+from generator.types.normalize import Problem, definition_ref, normalize
 from generator.types.shape import At
 
 __all__ = ["DRAFT_7", "Embedder", "self_contained"]
@@ -59,6 +59,7 @@ class Embedder:
         """The definition of the schema at ``at``: its target's when it is a ``$ref``."""
         ref = at.schema.get("$ref") if is_object(at.schema) else None
         if isinstance(ref, str) and ref in self.by_key:
+            self._report(at, normalize(at.schema, definition_of=self._definition_of)[1])
             return self.by_key[ref]
         name = self._names.claim(list(candidates))
         self._define(name, at)
@@ -88,17 +89,15 @@ class Embedder:
 
     def _define(self, name: str, at: At) -> None:
         normalized, problems = normalize(at.schema, definition_of=self._definition_of)
-        for problem in problems:
-            self.diagnostics.append(
-                Diagnostic(
-                    problem.level,
-                    self.locate(At(None, at.base, at.pointer + problem.pointer)),
-                    problem.message,
-                )
-            )
+        self._report(at, problems)
         constant = self.constants.claim([constant_name(name, private=True)])
         self.definitions[name] = SchemaDefinition(name, constant, normalized)
         self._refs[name] = _references(normalized)
+
+    def _report(self, at: At, problems: list[Problem]) -> None:
+        for problem in problems:
+            place = At(None, at.base, at.pointer + problem.pointer)
+            self.diagnostics.append(Diagnostic(problem.level, self.locate(place), problem.message))
 
     def _definition_of(self, key: str) -> str | None:
         return self.by_key.get(key)

@@ -411,7 +411,11 @@ class TypeBuilder:
             return self.type_of(distinct[0], hint)
 
         def conflict(found: Conflict) -> None:
-            where = ", ".join(f"#{p.pointer}" if p.base == site.base else p.place for p in distinct)
+            file = site.base.partition("#")[0]
+            where = ", ".join(
+                "#" + p.place.partition("#")[2] if p.place.startswith(file + "#") else p.place
+                for p in distinct
+            )
             self.report(
                 "error",
                 site,

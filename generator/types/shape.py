@@ -135,11 +135,15 @@ def _intersect_types(left: frozenset[str], right: frozenset[str]) -> frozenset[s
     return frozenset(common)
 
 
+_JSON_TYPES = frozenset({"null", "boolean", "object", "array", "number", "string", "integer"})
+
+
 def _type_names(value: Any) -> frozenset[str] | None:
+    # Names that are no JSON type are reported when the schema is embedded; here they
+    # are left out, and a type keyword with no valid name restricts nothing.
     names = value if isinstance(value, list) else [value]
-    if not all(isinstance(n, str) for n in names):
-        return None
-    return frozenset(names)
+    valid = frozenset(n for n in names if isinstance(n, str) and n in _JSON_TYPES)
+    return valid or None
 
 
 class _Reader:

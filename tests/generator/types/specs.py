@@ -135,6 +135,12 @@ FEATURES: dict[str, Any] = {
         ],
         "discriminator": {"propertyName": "kind", "mapping": {"created": "#/x"}},
     },
+    "AutoTagged": {
+        "oneOf": [
+            {"$ref": "common.yaml#/components/schemas/Created"},
+            {"$ref": "common.yaml#/components/schemas/Deleted"},
+        ]
+    },
     "Pet": {
         "oneOf": [
             {"$ref": "common.yaml#/components/schemas/Cat"},

@@ -177,6 +177,18 @@ def test_discriminated_union_picks_the_member_by_tag(features: Generated) -> Non
     assert set(event.public_names) >= {"Event", "Created", "Deleted", "CreatedKind"}
 
 
+def test_a_const_property_tags_a_union_without_a_discriminator(features: Generated) -> None:
+    p = features.payloads
+    source = features.module.payloads_source
+    assert 'name="AutoTagged", tag="kind")' in source
+    assert _decoded(features, "AutoTagged", {"kind": "created", "name": "n"}) == p.Created(
+        kind="created", name="n"
+    )
+    # No tag property among Cat and Dog: decoding validates instead.
+    assert 'name="Pet")' in source
+    assert "schema=schemas.PET_MEMBER_1" in source
+
+
 def test_untagged_union_picks_the_member_that_validates(features: Generated) -> None:
     p = features.payloads
     assert _decoded(features, "Pet", {"bark": 2}) == p.Dog(bark=2)

@@ -24,6 +24,7 @@ from tests.generator.types.support import (
     undocumented,
     write_package,
 )
+from tests.generator.types.test_fixtures import fixture_modules
 
 FUZZ_SEEDS = range(12)
 
@@ -82,6 +83,8 @@ def checked(written: Path) -> Path:
     """Every shared package, the fuzzed ones, and the user code, in one directory."""
     for seed in FUZZ_SEEDS:
         write_package(build(specs.fuzz_schemas(seed, 25)), written, f"fuzz_{seed}_pkg")
+    for name, module in fixture_modules().items():
+        write_package(module, written, name)
     (written / "usage.py").write_text(USAGE)
     (written / "misuse.py").write_text(MISUSE)
     return written
