@@ -18,18 +18,41 @@ NEVER = Primitive("never")
 """No value at all (the ``false`` schema)."""
 
 
-@dataclass(frozen=True, slots=True)
 class Hint:
-    """How to name a definition made for a schema, and what to say about it."""
+    """How to name a definition made for a schema, and what to say about it.
 
-    candidates: tuple[str, ...]
-    about: str
-    fixed: str | None = None
-    """A name claimed in advance for this very schema (a ``$ref`` target's)."""
-    exact: bool = False
-    """Whether the name must stand for the whole schema (a root's or a target's): then
-    a nullable schema's non-null part is named apart (``XValue``), and ``X`` is
-    ``XValue | None``."""
+    Most schemas become no definition, so a child's name is only worked out when it is
+    asked for (``candidates``), and then remembered.
+    """
+
+    __slots__ = ("_candidates", "_parent", "_texts", "about", "exact", "fixed")
+
+    def __init__(
+        self,
+        candidates: tuple[str, ...],
+        about: str,
+        fixed: str | None = None,
+        *,
+        exact: bool = False,
+    ) -> None:
+        self._candidates: tuple[str, ...] | None = candidates or None
+        self._parent: Hint | None = None
+        self._texts: tuple[str, ...] = ()
+        self.about = about
+        self.fixed = fixed
+        """A name claimed in advance for this very schema (a ``$ref`` target's)."""
+        self.exact = exact
+        """Whether the name must stand for the whole schema (a root's or a target's):
+        then a nullable schema's non-null part is named apart (``XValue``), and ``X``
+        is ``XValue | None``."""
+
+    @property
+    def candidates(self) -> tuple[str, ...]:
+        """The names to try, best first."""
+        if self._candidates is None:
+            assert self._parent is not None
+            self._candidates = (class_name(self._parent.base, *self._texts, keep_tail=True),)
+        return self._candidates
 
     @property
     def base(self) -> str:
@@ -38,7 +61,10 @@ class Hint:
 
     def child(self, *texts: str, about: str) -> Hint:
         """The hint of a schema inside this one, e.g. ``child("address", about=...)``."""
-        return Hint((class_name(self.base, *texts, keep_tail=True),), about)
+        hint = Hint((), about)
+        hint._parent = self
+        hint._texts = texts
+        return hint
 
     def of(self, what: str) -> str:
         """A sentence about part of this schema, e.g. ``of("An item of")``."""

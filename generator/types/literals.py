@@ -46,6 +46,8 @@ def _escape_char(char: str) -> str:
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
+_JSON_WIDTH = 88
+"""JSON lines stay a little short of the line length, so they read as a block."""
 _PLAIN_LINE = re.compile(r"[!#-\[\]-~][ !#-\[\]-~]*[!#-\[\]-~]|[!#-\[\]-~]")
 """Printable ASCII without quotes or backslashes, not starting or ending with a space."""
 _NEEDS_ESCAPE = re.compile(r"[^ -\[\]-~]")  # anything but printable ASCII without '\'
@@ -57,7 +59,7 @@ def _escaped(value: str) -> str:
 
 def python_string(value: str) -> str:
     """A string literal that evaluates to ``value``, quoted as ruff prefers."""
-    body = _escaped(value)
+    body = _escaped(value) if _NEEDS_ESCAPE.search(value) else value
     # ruff keeps double quotes unless the text has more double than single quotes.
     if value.count('"') > value.count("'"):
         return "'" + body.replace("'", "\\'") + "'"
@@ -72,6 +74,8 @@ def python_scalar(value: str | int | bool | None) -> str:
 
 
 def _docstring_line(line: str) -> str:
+    if '"' not in line:
+        return line
     # Quotes are escaped where they could end the literal or merge with its quotes.
     return re.sub(r'"(?=")|(?<=")"|^"|"$', '\\\\"', line)
 
@@ -127,9 +131,37 @@ def docstring(text: str, *, indent: int) -> tuple[list[str], str]:
 def json_text(value: object, *, indent: int) -> list[str]:
     """Lines of a raw string literal holding ``value`` as indented, ASCII-only JSON.
 
-    JSON escapes every quote and backslash inside its strings, so the text can hold
-    no ``\"\"\"`` and a raw literal reads it back unchanged.
+    Objects and arrays stay on one line when they fit, and otherwise have one member per
+    line. JSON escapes every quote and backslash inside its strings, so the text can
+    hold no ``\"\"\"`` and a raw literal reads it back unchanged.
     """
     pad = " " * indent
-    body = json.dumps(value, indent=2, ensure_ascii=True, allow_nan=False)
-    return [f'{pad}r"""', *(f"{pad}{line}" for line in body.splitlines()), f'{pad}"""']
+    lines: list[str] = []
+    _json_lines(value, pad, "", "", lines)
+    return [f'{pad}r"""', *lines, f'{pad}"""']
+
+
+def _compact(value: object) -> str:
+    return json.dumps(value, ensure_ascii=True, allow_nan=False, separators=(", ", ": "))
+
+
+def _json_lines(value: object, pad: str, head: str, tail: str, lines: list[str]) -> None:
+    """Append ``head + value + tail`` at ``pad``, exploding containers that do not fit."""
+    compact = _compact(value)
+    if len(pad) + len(head) + len(compact) + len(tail) <= _JSON_WIDTH or not value:
+        lines.append(f"{pad}{head}{compact}{tail}")
+        return
+    inner = pad + "  "
+    if isinstance(value, dict):
+        lines.append(f"{pad}{head}{{")
+        for number, (key, item) in enumerate(value.items(), start=1):
+            comma = "," if number < len(value) else ""
+            _json_lines(item, inner, f"{_compact(key)}: ", comma, lines)
+        lines.append(f"{pad}}}{tail}")
+    elif isinstance(value, list):
+        lines.append(f"{pad}{head}[")
+        for number, item in enumerate(value, start=1):
+            _json_lines(item, inner, "", "," if number < len(value) else "", lines)
+        lines.append(f"{pad}]{tail}")
+    else:
+        lines.append(f"{pad}{head}{compact}{tail}")  # a long string stays whole

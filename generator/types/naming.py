@@ -140,58 +140,32 @@ def constant_name(*texts: str, private: bool = False) -> str:
     return "_" + name if private else name
 
 
-def _group(name: str) -> int:
-    return 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+_RUNS = re.compile(r"\d+|\D+")
 
 
-def _digits(text: str, start: int) -> int:
-    end = start
-    while end < len(text) and text[end].isdigit():
-        end += 1
-    return end
-
-
-def _compare_numbers(left: str, right: str) -> int:
-    """Compare two digit runs as ruff's natural order (the natord crate) does."""
-    if left[0] == "0" or right[0] == "0":
-        # A leading zero makes the runs fractions, compared digit by digit.
-        for a, b in zip(left, right, strict=False):
-            if a != b:
-                return -1 if a < b else 1
-        return (len(left) > len(right)) - (len(left) < len(right))
-    if len(left) != len(right):
-        return -1 if len(left) < len(right) else 1
-    return (left > right) - (left < right)
-
-
-def _natural(left: str, right: str) -> int:
-    i = j = 0
-    while i < len(left) and j < len(right):
-        if left[i].isdigit() and right[j].isdigit():
-            end_i, end_j = _digits(left, i), _digits(right, j)
-            result = _compare_numbers(left[i:end_i], right[j:end_j])
-            if result:
-                return result
-            i, j = end_i, end_j
-            continue
-        if left[i] != right[j]:
-            return -1 if left[i] < right[j] else 1
-        i += 1
-        j += 1
-    return (len(left) - i > len(right) - j) - (len(left) - i < len(right) - j)
+def _all_key(name: str) -> tuple[int, list[tuple[int, tuple[int, int, str] | str]]]:
+    group = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    runs: list[tuple[int, tuple[int, int, str] | str]] = []
+    for run in _RUNS.findall(name):
+        if not run[0].isdigit():
+            runs.append((1, run))
+        elif run[0] == "0":
+            # A leading zero makes ruff compare the run as a fraction, digit by digit.
+            runs.append((0, (0, 0, run)))
+        else:
+            runs.append((0, (1, len(run), run)))
+    return group, runs
 
 
 def sort_all(names: Iterable[str]) -> list[str]:
     """Names in ruff's ``__all__`` order: CONSTANTS, then Classes, then the rest.
 
-    Within a group names compare character by character, digit runs as numbers (and,
-    as in ruff's natural order, runs with a leading zero as fractions).
+    Within a group, names compare character by character and digit runs as numbers,
+    except that a run with a leading zero compares as a fraction (0.2 < 1), as in the
+    natural order (the natord crate) that ruff uses. Identifiers only: every character
+    compared with a digit is then greater than it.
     """
-
-    def compare(left: str, right: str) -> int:
-        return (_group(left) - _group(right)) or _natural(left, right)
-
-    return sorted(set(names), key=functools.cmp_to_key(compare))
+    return sorted(set(names), key=_all_key)
 
 
 def _numbered(name: str, number: int) -> str:
