@@ -81,16 +81,24 @@ def _docstring_line(line: str) -> str:
 
 
 def _paragraph_lines(text: str, width: int) -> list[str]:
+    """The docstring's lines: escaped, re-indented as ruff would, wrapped to ``width``."""
     plain = text.translate(_TYPOGRAPHY).expandtabs(4).replace("\r\n", "\n").replace("\r", "\n")
-    first, _, rest = plain.strip("\n").partition("\n")
-    # ruff re-indents a docstring by its least indented line after the first one, so
-    # those lines are dedented among themselves.
-    lines: list[str] = []
-    for raw in [first.strip(), *textwrap.dedent(rest).split("\n")]:
-        line = _escaped(raw.rstrip())
-        if not line:
-            if lines and lines[-1]:
-                lines.append("")
+    # Escaping first leaves spaces as the only whitespace, so indentation is plain.
+    lines = [_escaped(raw.rstrip()) for raw in plain.split("\n")]
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if not lines:
+        return []
+    # ruff strips the first line and dedents the others by their common indentation.
+    rest = lines[1:]
+    margin = min((len(line) - len(line.lstrip()) for line in rest if line.strip()), default=0)
+    result: list[str] = []
+    for line in [lines[0].lstrip(), *(line[margin:] for line in rest)]:
+        if not line.strip():
+            if result and result[-1]:
+                result.append("")
             continue
         lead = line[: len(line) - len(line.lstrip())]
         wrapped = textwrap.wrap(
@@ -99,10 +107,8 @@ def _paragraph_lines(text: str, width: int) -> list[str]:
             break_long_words=False,
             break_on_hyphens=False,
         )
-        lines.extend(lead + part for part in wrapped)
-    while lines and not lines[-1]:
-        lines.pop()
-    return lines
+        result.extend(lead + part for part in wrapped)
+    return result
 
 
 def docstring(text: str, *, indent: int) -> tuple[list[str], str]:
@@ -122,7 +128,8 @@ def docstring(text: str, *, indent: int) -> tuple[list[str], str]:
         content = _paragraph_lines(text, width) or ["Undocumented."]
     escaped = [_docstring_line(line) for line in content]
     first = f'{pad}"""{escaped[0]}'
-    if len(escaped) == 1 and len(first) + 3 <= WIDTH:
+    if len(escaped) == 1:
+        # One line stays one line even when it is too long: ruff would join it anyway.
         return [first + '"""'], content[0]
     lines = [first, *(f"{pad}{line}" if line else "" for line in escaped[1:]), f'{pad}"""']
     return lines, "\n".join(content)

@@ -383,3 +383,33 @@ def fuzz_schemas(seed: int, count: int) -> dict[str, Any]:
         return result
 
     return {name(): schema(0) for _ in range(count)}
+
+
+def fuzz_texts(seed: int, count: int) -> dict[str, Any]:
+    """``count`` roots whose titles, descriptions and enum values are random spec text.
+
+    The point is docstrings and string literals: quotes at either end, backslashes,
+    blank and indented lines, tabs, carriage returns, control and non-ASCII characters.
+    """
+    rng = random.Random(seed)
+    atoms = [
+        '"', "'", '"""', "\\", "\\n", "\n", "\n\n", "\r\n", "\t", "    ", " ", "x", "word",
+        "{{ y }}", "\u00e9", "\u2028", "\u202e", "\x00", "\x0c", "# not a comment", "0.0.0.0",
+        "/tmp/z", "http://example.com/" + "p" * 90, "long" * 30,
+    ]  # fmt: skip
+
+    def text() -> str:
+        return "".join(rng.choice(atoms) for _ in range(rng.randint(0, 25)))
+
+    roots: dict[str, Any] = {}
+    for number in range(count):
+        roots[f"Text{number}"] = {
+            "type": "object",
+            "title": text(),
+            "description": text(),
+            "properties": {
+                text() or "empty": {"type": "string", "description": text()},
+                "choice": {"enum": [text(), text()]},
+            },
+        }
+    return roots

@@ -83,6 +83,7 @@ def checked(written: Path) -> Path:
     """Every shared package, the fuzzed ones, and the user code, in one directory."""
     for seed in FUZZ_SEEDS:
         write_package(build(specs.fuzz_schemas(seed, 25)), written, f"fuzz_{seed}_pkg")
+    write_package(build(specs.fuzz_texts(0, 60)), written, "texts_pkg")
     for name, module in fixture_modules().items():
         write_package(module, written, name)
     (written / "usage.py").write_text(USAGE)
