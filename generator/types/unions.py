@@ -141,9 +141,13 @@ class UnionBuilder:
         about = hint.of("A member of")
         if own.title:
             return Hint((class_name(own.title),), about)
-        if tag is not None and tag in own.properties:
-            values = [p.schema.get("const") for p in own.properties[tag] if is_object(p.schema)]
-            if values and isinstance(values[0], str):
+        # Named after its tag value when a property has one (``ShapeCircle``).
+        names = [tag] if tag is not None else list(own.properties)
+        for name in names:
+            values = [
+                p.schema.get("const") for p in own.properties.get(name, ()) if is_object(p.schema)
+            ]
+            if values and isinstance(values[0], str) and values[0].strip():
                 return hint.child(values[0], about=about)
         return hint.child(f"option{index + 1}", about=about)
 
