@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from generator.types.model import Nullable, Primitive, TypeExpr
 from generator.types.naming import class_name
-from generator.types.shape import At
+from generator.types.shape import At, Facets
 
-__all__ = ["JSON", "NEVER", "NONE", "Hint", "MatcherRequest", "nullable"]
+__all__ = ["JSON", "NEVER", "NONE", "Hint", "MatcherRequest", "doc_of", "nullable"]
 
 JSON = Primitive("json")
 """Any JSON value."""
@@ -84,6 +84,12 @@ class MatcherRequest:
     constant: str
     member: At
     doc: str
+
+
+def doc_of(facets: Facets, hint: Hint) -> str:
+    """A definition's docstring: the schema's title and description, or the hint's."""
+    parts = [p for p in (facets.title, facets.description) if p]
+    return "\n\n".join(parts) if parts else hint.about
 
 
 def nullable(expr: TypeExpr) -> TypeExpr:

@@ -15,18 +15,14 @@ from typing import Any
 from generator.diagnostics import Diagnostic, Level, Location
 from generator.schema_graph import SchemaGraph
 from generator.types.annotations import annotation
-from generator.types.hints import JSON, NEVER, NONE, Hint, MatcherRequest, nullable
+from generator.types.hints import JSON, NEVER, NONE, Hint, MatcherRequest, doc_of, nullable
 from generator.types.keynames import key_names
 from generator.types.keywords import is_object
 from generator.types.model import (
     AliasDef,
-    ClassDef,
     Definition,
-    Extra,
-    Field,
     ListOf,
     LiteralOf,
-    MapOf,
     Nullable,
     Primitive,
     PrimitiveName,
@@ -34,7 +30,8 @@ from generator.types.model import (
     TupleDef,
     TypeExpr,
 )
-from generator.types.naming import Namespace, attribute_name, class_name, function_name
+from generator.types.naming import Namespace, class_name, function_name
+from generator.types.objects import ObjectBuilder
 from generator.types.shape import At, Conflict, Facets, merge_into, read, same_json
 from generator.types.typeinfo import Shape
 from generator.types.unions import UnionBuilder
@@ -113,6 +110,7 @@ class TypeBuilder:
         self.matchers: list[MatcherRequest] = []
         self.diagnostics: list[Diagnostic] = []
         self.unions = UnionBuilder(self)
+        self.objects = ObjectBuilder(self)
 
     # Names -----------------------------------------------------------------------------
 
@@ -198,7 +196,7 @@ class TypeBuilder:
         hint = Hint((name,), _about_key(key), fixed=name, exact=True)
         result = self.from_facets(self.read(at), at, hint)
         if result != Ref(name):
-            self.alias(hint, result, _doc(self.read(at), hint))
+            self.alias(hint, result, doc_of(self.read(at), hint))
         return Ref(name)
 
     def _reference_chain(self, key: str, target: str) -> TypeExpr:
@@ -289,7 +287,7 @@ class TypeBuilder:
             # Named, so each Literal has a decoder typed by its own return annotation.
             literal_hint = hint.without_null() if has_null else hint
             result: TypeExpr = self.alias(
-                literal_hint, LiteralOf(tuple(rest)), _doc(facets, literal_hint)
+                literal_hint, LiteralOf(tuple(rest)), doc_of(facets, literal_hint)
             )
         elif all(isinstance(v, int | float) and not isinstance(v, bool) for v in rest):
             result = Primitive("float")
@@ -298,79 +296,7 @@ class TypeBuilder:
         return nullable(result) if has_null else result
 
     def _object(self, facets: Facets, at: At, hint: Hint) -> TypeExpr:
-        if facets.properties:
-            return self._class(facets, at, hint)
-        if facets.additional and not facets.pattern_properties:
-            value_hint = hint.child("value", about=hint.of("A value of"))
-            return MapOf(self.merged_type(facets.additional, at, value_hint))
-        return MapOf(JSON)
-
-    def _class(self, facets: Facets, at: At, hint: Hint) -> TypeExpr:
-        name, encode, decode = self.name_for(hint, "class")
-        attributes = Namespace(python_names=False)
-        fields: list[Field] = []
-        for wire, places in facets.properties.items():
-            about = f"The ``{wire}`` property of ``{name}``."
-            field_type = self.merged_type(places, at, hint.child(wire, about=about))
-            if field_type == NEVER:
-                if wire in facets.required:
-                    self.report(
-                        "warning",
-                        places[0],
-                        f"The property {wire!r} is required but its schema allows no value, "
-                        "so no payload is valid.",
-                    )
-                continue
-            attribute = attributes.claim([attribute_name(wire)])
-            fields.append(
-                Field(
-                    attribute,
-                    wire,
-                    self.short(field_type, name, wire),
-                    wire in facets.required,
-                    _property_doc(places, wire, attribute),
-                )
-            )
-        for wire in facets.required:
-            if wire not in facets.properties:
-                attribute = attributes.claim([attribute_name(wire)])
-                doc = f"The ``{wire}`` property, required by the schema, which says nothing else."
-                fields.append(Field(attribute, wire, JSON, True, doc))
-        extra = self._extra(facets, at, hint, attributes, fields)
-        self._check_closed(facets)
-        return self.add(ClassDef(name, _doc(facets, hint), tuple(fields), extra, encode, decode))
-
-    def _extra(
-        self,
-        facets: Facets,
-        at: At,
-        hint: Hint,
-        attributes: Namespace,
-        fields: list[Field],
-    ) -> Extra | None:
-        if facets.closed and not facets.pattern_properties:
-            return None
-        value: TypeExpr = JSON
-        if facets.additional and not facets.pattern_properties:
-            value_hint = hint.child("value", about=hint.of("A further property of"))
-            value = self.merged_type(facets.additional, at, value_hint)
-        attribute = attributes.claim(["additional_properties"])
-        known = tuple(f.wire for f in fields)
-        return Extra(attribute, self.short(value, hint.base, "value"), known)
-
-    def _check_closed(self, facets: Facets) -> None:
-        # additionalProperties: false in one allOf part rejects what the others add.
-        for site in facets.closed:
-            own = site.schema.get("properties") if is_object(site.schema) else None
-            own_names = set(own) if is_object(own) else set()
-            foreign = [name for name in facets.properties if name not in own_names]
-            if foreign and not facets.pattern_properties:
-                self.report(
-                    "warning",
-                    site.child(False, "additionalProperties"),
-                    "additionalProperties is false here, so the properties other allOf "
-                    f"parts add ({', '.join(map(repr, foreign))}) can never be present.",
-                )
+        return self.objects.build(facets, at, hint)
 
     def _array(self, facets: Facets, at: At, hint: Hint) -> TypeExpr:
         if facets.prefix:
@@ -394,7 +320,7 @@ class TypeBuilder:
         required = min(facets.min_items, len(positions))
         name, encode, decode = self.name_for(hint, "tuple")
         return self.add(
-            TupleDef(name, _doc(facets, hint), positions, required, rest, encode, decode)
+            TupleDef(name, doc_of(facets, hint), positions, required, rest, encode, decode)
         )
 
     def merged_type(self, places: list[At], site: At, hint: Hint) -> TypeExpr:
@@ -492,22 +418,3 @@ def _integral(value: Any) -> Any:
 def _about_key(key: str) -> str:
     file, _, pointer = key.partition("#")
     return f"The schema ``{pointer or '/'}`` of ``{file}``."
-
-
-def _doc(facets: Facets, hint: Hint) -> str:
-    parts = [p for p in (facets.title, facets.description) if p]
-    return "\n\n".join(parts) if parts else hint.about
-
-
-def _property_doc(places: list[At], wire: str, attribute: str) -> str:
-    texts: list[str] = []
-    for place in places:
-        if is_object(place.schema):
-            for keyword in ("title", "description"):
-                value = place.schema.get(keyword)
-                if isinstance(value, str) and value.strip() and value not in texts:
-                    texts.append(value)
-    doc = "\n\n".join(texts) or f"The ``{wire}`` property."
-    if attribute != wire and texts:
-        doc += f"\n\nJSON name: ``{wire}``."
-    return doc

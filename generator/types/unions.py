@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from generator.types.hints import NEVER, NONE, Hint, MatcherRequest, nullable
+from generator.types.hints import NEVER, NONE, Hint, MatcherRequest, doc_of, nullable
 from generator.types.keywords import is_object
 from generator.types.model import (
     AliasDef,
@@ -166,13 +166,13 @@ class UnionBuilder:
             for kind in kinds
         ]
         candidates = [_Candidate(i, at, t, facets) for i, t in enumerate(types)]
-        return self._define(hint, _doc(facets, hint), candidates, tag=None, part=None)
+        return self._define(hint, doc_of(facets, hint), candidates, tag=None, part=None)
 
     def _union(
         self, part: UnionPart, facets: Facets, candidates: list[_Candidate], hint: Hint
     ) -> TypeExpr:
         tag = facets.discriminator or self._common_tag(candidates)
-        return self._define(hint, _doc(facets, hint), candidates, tag=tag, part=part)
+        return self._define(hint, doc_of(facets, hint), candidates, tag=tag, part=part)
 
     def _define(
         self,
@@ -268,11 +268,6 @@ class UnionBuilder:
                 if len(seen) == len(set(seen)):
                     return name
         return None
-
-
-def _doc(facets: Facets, hint: Hint) -> str:
-    parts = [p for p in (facets.title, facets.description) if p]
-    return "\n\n".join(parts) if parts else hint.about
 
 
 def _matcher_request(constant: str, member: At, union: str, index: int) -> MatcherRequest:
