@@ -14,7 +14,7 @@ import ast
 import io
 import tokenize
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from generator.render.literals import LINE_LENGTH
 
@@ -29,6 +29,8 @@ class FormatError(Exception):
 
 def line_width(line: str) -> int:
     """The width of a line as ruff measures it: wide characters count twice."""
+    if line.isascii():
+        return len(line)
     width = 0
     for char in line:
         if unicodedata.combining(char):
@@ -61,20 +63,25 @@ def _untouchable(text: str) -> set[int]:
     return lines
 
 
-def finish(path: str, text: str) -> str:
-    """Return the module ready to write; raise ``FormatError`` if it is not valid Python."""
+def finish(path: str, text: str, *, verify: bool = True) -> str:
+    """Return the module ready to write; raise ``FormatError`` if it is not valid Python.
+
+    ``verify=False`` skips parsing, for modules another stage rendered and verified.
+    """
     text = text.rstrip("\n") + "\n" if text.strip() else ""
     if not path.endswith(".py"):
         return text
     try:
-        ast.parse(text, filename=path)
+        if verify:
+            ast.parse(text, filename=path)
     except SyntaxError as error:
         raise FormatError(
             f"The generated module {path} is not valid Python (line {error.lineno}: "
             f"{error.msg}); this is a defect of amqp-events-gen, please report it."
         ) from None
     lines = text.split("\n")
-    if not any(line_width(line) > LINE_LENGTH for line in lines):
+    # Wide characters count at most twice, so shorter lines never need measuring.
+    if not any(len(line) * 2 > LINE_LENGTH and line_width(line) > LINE_LENGTH for line in lines):
         return text
     untouchable = _untouchable(text)
     for index, line in enumerate(lines):
@@ -83,6 +90,6 @@ def finish(path: str, text: str) -> str:
     return "\n".join(lines)
 
 
-def finish_all(files: Mapping[str, str]) -> dict[str, str]:
-    """Finish every module of a tree."""
-    return {path: finish(path, text) for path, text in files.items()}
+def finish_all(files: Mapping[str, str], *, verified: Collection[str] = ()) -> dict[str, str]:
+    """Finish every module of a tree; paths in ``verified`` are not parsed again."""
+    return {path: finish(path, text, verify=path not in verified) for path, text in files.items()}

@@ -19,7 +19,12 @@ from generator.model import Service, build_model
 from generator.names import package_problem
 from generator.output import Drift, Tree, WriteReport, compare_tree, write_tree
 from generator.plan import plan_package, reserved_names
-from generator.render.package import header_line, render_package, render_scaffold
+from generator.render.package import (
+    TYPES_MODULES,
+    header_line,
+    render_package,
+    render_scaffold,
+)
 from generator.resolve import ResolvedSchemas, resolve_schemas
 from generator.types import TypesModule
 from generator.validate import unused_components, validate
@@ -189,7 +194,9 @@ def compile_document(options: Options, *, build_types: TypesStage | None = None)
     if errors_in(found):
         return Compiled(None, _unique(found))
     plan = plan_package(service, types, both_sides=options.both_sides)
-    files = finish_all(render_package(plan, header=header_line(service.source)))
+    rendered = render_package(plan, header=header_line(service.source))
+    verified = {f"{service.package}/{name}" for name in TYPES_MODULES}
+    files = finish_all(rendered, verified=verified)
     scaffold_path, scaffold_text = render_scaffold(plan)
     tree = Tree(
         package=service.package,

@@ -4,23 +4,20 @@ Each schema is copied with its references rewritten to canonical keys
 (``<file>#<pointer>``, the file relative to the root document's folder), and every
 schema a reference names is copied the same way, once. Only keywords that hold schemas
 are walked, so a ``$ref`` inside ``enum``, ``const``, ``default`` or ``examples`` stays
-data. Every schema is checked against the JSON Schema draft-07 metaschema as it is
+data. Every schema is checked as JSON Schema draft-07 (``json_schema``) as it is
 first read. A chain of references that returns to its start is an error; recursion
 through ``properties`` or ``items`` is fine and stays recursive.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import fastjsonschema
-import jsonschema
-
 from generator.diagnostics import Diagnostic
 from generator.documents import Documents, Node, RefProblem
+from generator.json_schema import schema_problems
 from generator.schema_graph import JsonSchema, SchemaGraph, SchemaKey
 from generator.validate import SchemaSite
 
@@ -40,11 +37,6 @@ _SCHEMAS = frozenset(
         "else",
     }
 )
-_TYPES = "array, boolean, integer, null, number, object or string"
-
-_META = jsonschema.Draft7Validator.META_SCHEMA
-_FAST_META: Callable[[Any], Any] = fastjsonschema.compile(_META, formats={"regex": lambda _: True})
-_SLOW_META = jsonschema.Draft7Validator(_META)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,54 +98,15 @@ class _Resolver:
         return rewritten
 
     def check(self, node: Node) -> None:
-        """Check a schema against the draft-07 metaschema, once per place."""
+        """Check a schema's structure (JSON Schema draft-07), once per place."""
         if node.key in self.checked:
             return
         self.checked.add(node.key)
-        value = node.value
-        try:
-            _FAST_META(value)
-        except fastjsonschema.JsonSchemaException:
-            for error in sorted(
-                _SLOW_META.iter_errors(value), key=lambda e: list(map(str, e.path))
-            ):
-                place = node
-                for token in error.absolute_path:
-                    place = place.child(token)
-                self.error(place, _metaschema_sentence(error))
-            return
-        self._check_patterns(node)
-
-    def _check_patterns(self, node: Node) -> None:
-        value = node.value
-        if not isinstance(value, dict):
-            return
-        pattern = value.get("pattern")
-        if isinstance(pattern, str):
-            self._regex(node.child("pattern"), pattern)
-        properties = value.get("patternProperties")
-        if isinstance(properties, dict):
-            for key in properties:
-                self._regex(node.child("patternProperties").child(key), key)
-        for keyword, child in value.items():
-            if keyword in _MAPS_OF_SCHEMAS and isinstance(child, dict):
-                for name in child:
-                    self._check_patterns(node.child(keyword).child(name))
-            elif keyword in _SCHEMA_OR_LIST and isinstance(child, list):
-                for index in range(len(child)):
-                    self._check_patterns(node.child(keyword).child(index))
-            elif keyword in _SCHEMA_OR_LIST or keyword in _SCHEMAS:
-                self._check_patterns(node.child(keyword))
-
-    def _regex(self, node: Node, pattern: str) -> None:
-        try:
-            re.compile(pattern)
-        except re.error as error:
-            self.error(
-                node,
-                f"The regular expression {pattern!r} is invalid ({error}); validators could "
-                "not check it.",
-            )
+        for tokens, message in schema_problems(node.value):
+            place = node
+            for token in tokens:
+                place = place.child(token)
+            self.error(place, f"Invalid JSON Schema: {message}")
 
     def rewrite(self, node: Node) -> JsonSchema:
         value = node.value
@@ -216,16 +169,6 @@ def _references(schema: object) -> list[str]:
         elif isinstance(value, list):
             stack.extend(value)
     return found
-
-
-def _metaschema_sentence(error: jsonschema.ValidationError) -> str:
-    path = list(error.path)
-    if path and path[-1] == "type":
-        return (
-            f"The schema's 'type' must be one of {_TYPES} (or a list of them), got "
-            f"{error.instance!r}."
-        )
-    return f"This is not a valid JSON Schema (draft-07): {error.message}."
 
 
 def resolve_schemas(documents: Documents, sites: Iterable[SchemaSite]) -> ResolvedSchemas:

@@ -38,7 +38,11 @@ def _escape_char(char: str) -> str:
 def py_str(value: str) -> str:
     """A string literal with the quotes ruff prefers: double, unless that escapes more."""
     quote = "'" if value.count('"') > value.count("'") else '"'
-    body = "".join(_escape_char(c) for c in value).replace(quote, "\\" + quote)
+    if value.isascii() and value.isprintable() and "\\" not in value:
+        body = value  # the common case: nothing to escape but the quote
+    else:
+        body = "".join(_escape_char(c) for c in value)
+    body = body.replace(quote, "\\" + quote)
     return f"{quote}{body}{quote}"
 
 
