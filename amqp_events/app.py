@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, ParamSpec, TypeVar, cast
 
-import kombu
+import amqp
 from celery import Celery
 
 from amqp_events.errors import ConfigurationError, PayloadError
@@ -22,7 +22,7 @@ from amqp_events.policy import (
     QueueType,
     RetryPolicy,
 )
-from amqp_events.publisher import Batch, Envelope, Publisher
+from amqp_events.publisher import Batch, Envelope, Publisher, amqp_connection
 from amqp_events.signature import kwargs_decoder, kwargs_encoder
 from amqp_events.topology import (
     Exchange,
@@ -299,11 +299,16 @@ class EventsApp(Celery):
         url = self.conf.broker_write_url or self.conf.broker_url or DEFAULT_BROKER_URL
         return str(url)
 
-    def _connect(self) -> kombu.Connection:
+    def _connect(self) -> amqp.Connection:
+        """Build (not open) a py-amqp connection from the app's broker settings.
+
+        Celery's transport options apply, except ``confirm_publish``: the publisher
+        runs confirm mode itself, pipelined.
+        """
         options = {
             key: value
             for key, value in (self.conf.broker_transport_options or {}).items()
-            if key != "confirm_publish"  # the publisher runs confirm mode itself, pipelined
+            if key != "confirm_publish"
         }
         options.setdefault("write_timeout", self.settings.publish_timeout)
         options.setdefault(
@@ -313,13 +318,12 @@ class EventsApp(Celery):
                 f"{socket.gethostname()}:{os.getpid()}"
             },
         )
-        return kombu.Connection(
+        return amqp_connection(
             self.broker_url,
+            connect_timeout=min(self.settings.publish_timeout, 10.0),
             ssl=self.conf.broker_use_ssl,
             login_method=self.conf.broker_login_method,
-            connect_timeout=min(self.settings.publish_timeout, 10.0),
-            heartbeat=0,
-            transport_options=options,
+            **options,
         )
 
     def publish(

@@ -19,7 +19,7 @@ from amqp_events.wire import JsonValue
 __all__ = ["Delivery", "ExchangeSpec", "Headers", "IncomingEvent", "OutgoingEvent"]
 
 T = TypeVar("T")
-H = TypeVar("H")
+H_co = TypeVar("H_co", covariant=True)
 
 Headers = Mapping[str, object]
 """Application headers as they arrived, without our bookkeeping headers."""
@@ -34,7 +34,7 @@ class ExchangeSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class Delivery(Generic[H]):
+class Delivery(Generic[H_co]):
     """Facts about one delivered message that are not its payload."""
 
     event: str
@@ -45,7 +45,7 @@ class Delivery(Generic[H]):
     """Routing key the message was first published with."""
     exchange: str
     """Exchange the message was first published to."""
-    headers: H
+    headers: H_co
     """Application headers (typed by generated code, a mapping otherwise)."""
     message_id: str | None = None
     correlation_id: str | None = None

@@ -10,6 +10,7 @@ a duplicate, never a gap) until ``publish_timeout`` passes without progress.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -18,7 +19,7 @@ import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import amqp
 import kombu
@@ -34,7 +35,7 @@ from amqp_events.errors import (
 )
 from amqp_events.topology import Exchange
 
-__all__ = ["Batch", "Envelope", "Publisher", "masked_url"]
+__all__ = ["Batch", "Envelope", "Publisher", "amqp_connection", "masked_url"]
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,33 @@ logger = logging.getLogger(__name__)
 _CONNECTION_ERRORS: tuple[type[BaseException], ...] = (OSError, RecoverableConnectionError)
 # Errors on an open connection: the connection is gone, so reconnect and send again.
 _RETRIED_ERRORS: tuple[type[BaseException], ...] = (OSError, amqp.exceptions.ConnectionError)
+
+
+def amqp_connection(
+    url: str,
+    *,
+    connect_timeout: float,
+    ssl: bool | dict[str, Any] | None = None,
+    login_method: str | None = None,
+    **options: Any,
+) -> amqp.Connection:
+    """Build (not open) a py-amqp connection to ``url``, parsing the URL as Celery does.
+
+    Owning the socket lets a failed handshake be closed at once, and the publisher
+    run confirm mode itself instead of kombu's one-confirm-at-a-time publishing.
+    """
+    info = kombu.Connection(url, ssl=ssl or False, login_method=login_method)
+    return amqp.Connection(
+        host=info.host,
+        userid=info.userid or "guest",
+        password=info.password or "guest",
+        login_method=info.login_method,
+        virtual_host=info.virtual_host or "/",
+        ssl=info.ssl or False,
+        connect_timeout=connect_timeout,
+        heartbeat=0,
+        **options,
+    )
 
 
 def masked_url(url: str) -> str:
@@ -75,12 +103,20 @@ class Envelope:
         return f"the message to {exchange!r} with routing key {self.routing_key!r}{ident}"
 
 
+def _abort(connection: amqp.Connection) -> None:
+    """Close a connection's socket without the AMQP handshake (which can block)."""
+    with contextlib.suppress(Exception):
+        connection.collect()
+
+
 class _Link:
     """One connection and one confirm-mode channel, with the confirms still outstanding."""
 
-    def __init__(self, kombu_connection: kombu.Connection) -> None:
-        self.kombu_connection = kombu_connection
-        self.connection: amqp.Connection = kombu_connection.connection
+    def __init__(self, connection: amqp.Connection) -> None:
+        self.connection = connection
+        # A link lives in thread-local storage: when its thread ends, close the socket
+        # instead of leaving it to the garbage collector.
+        weakref.finalize(self, _abort, connection)
         self.channel: amqp.Channel = self.connection.channel()
         self.channel.confirm_select()
         self.next_tag = 1
@@ -89,11 +125,13 @@ class _Link:
         self.returned: list[tuple[str | None, str]] = []
         self.declared: set[str] = set()
         self.blocked_reason: str | None = None
-        self.channel.events["basic_ack"].add(self._on_ack)
-        self.channel.events["basic_nack"].add(self._on_nack)
-        self.channel.events["basic_return"].add(self._on_return)
-        self.connection.on_blocked = self._on_blocked
-        self.connection.on_unblocked = self._on_unblocked
+        # The type stubs omit these py-amqp attributes.
+        events = cast(Any, self.channel).events
+        events["basic_ack"].add(self._on_ack)
+        events["basic_nack"].add(self._on_nack)
+        events["basic_return"].add(self._on_return)
+        cast(Any, self.connection).on_blocked = self._on_blocked
+        cast(Any, self.connection).on_unblocked = self._on_unblocked
 
     def _settle(self, tag: int, multiple: bool) -> list[Envelope]:
         if not multiple:
@@ -159,11 +197,19 @@ class _Link:
         except TimeoutError:
             return
 
-    def close(self) -> None:
-        try:
-            self.kombu_connection.close()
-        except Exception:
-            logger.debug("Ignoring an error while closing a publisher connection.", exc_info=True)
+    def close(self, *, graceful: bool) -> None:
+        """Close the connection; without ``graceful`` only the socket, which never blocks.
+
+        The AMQP close handshake waits for the broker's answer without a time limit,
+        and a broker that blocks this connection (a resource alarm) never answers.
+        """
+        if graceful and self.blocked_reason is None:
+            try:
+                self.connection.close()
+            except Exception:
+                logger.debug("Ignored an error closing a publisher connection.", exc_info=True)
+            return
+        _abort(self.connection)
 
 
 class Batch:
@@ -191,7 +237,7 @@ class Publisher:
 
     def __init__(
         self,
-        connect: Callable[[], kombu.Connection],
+        connect: Callable[[], amqp.Connection],
         *,
         url_for_errors: str,
         publish_timeout: float = 10.0,
@@ -220,11 +266,12 @@ class Publisher:
             return link
         pause = 0.05
         while True:
+            connection = self._connect()
             try:
-                connection = self._connect()
                 connection.connect()
                 link = _Link(connection)
             except _CONNECTION_ERRORS as error:
+                connection.collect()
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise BrokerUnavailableError(
@@ -235,6 +282,7 @@ class Publisher:
                 pause = min(pause * 2, 1.0)
                 continue
             except AMQPError as error:
+                connection.collect()
                 # Wrong credentials or an unknown vhost: trying again cannot help.
                 raise BrokerUnavailableError(
                     f"The broker at {self._url} refused the connection: {error}."
@@ -242,16 +290,16 @@ class Publisher:
             self._local.link = link
             return link
 
-    def _drop_link(self) -> _Link | None:
+    def _drop_link(self, *, graceful: bool = False) -> _Link | None:
         link: _Link | None = getattr(self._local, "link", None)
         self._local.link = None
         if link is not None:
-            link.close()
+            link.close(graceful=graceful)
         return link
 
     def close(self) -> None:
         """Close this thread's connection, if one is open."""
-        self._drop_link()
+        self._drop_link(graceful=True)
 
     # -- publishing ------------------------------------------------------------------
 

@@ -1,0 +1,100 @@
+"""A configurable service for worker tests, set up from environment variables.
+
+Its handlers record every call as a JSON line in ``AE_OUT`` (``phase: call``), act on the
+payload's ``action`` field, and record ``phase: done`` when they return: ``ok``, ``fail``
+(raise), ``fail-while-flag`` (raise while the file ``AE_FLAG`` exists), ``permanent``
+(raise PermanentFailure), ``kill`` (SIGKILL the process running the handler),
+``kill-worker`` (SIGKILL the worker's main process too), ``sleep:<seconds>``.
+
+Environment: AMQP_URL, AE_SERVICE, AE_EXCHANGE, AE_EVENTS (comma separated), AE_OUT,
+AE_FLAG, AE_RETRY (comma separated seconds), AE_DELIVERY_LIMIT, AE_QUEUE_TYPE.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from collections.abc import Callable, Mapping
+
+from amqp_events import (
+    Delivery,
+    EventsApp,
+    Headers,
+    IncomingEvent,
+    JsonValue,
+    PayloadError,
+    PermanentFailure,
+    RetryPolicy,
+    events_app,
+)
+
+Handler = Callable[[dict[str, JsonValue], Delivery[Headers]], None]
+
+
+def decode(data: JsonValue, delivery: Delivery[Headers]) -> dict[str, JsonValue]:
+    """Accept objects with a string ``id``."""
+    del delivery
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        raise PayloadError("recorder", f"an object with a string 'id' was expected, got {data!r}.")
+    return data
+
+
+def make_handler(event: str, env: Mapping[str, str]) -> Handler:
+    """Build the recording handler of one event."""
+    service, out_path, flag = env["AE_SERVICE"], env["AE_OUT"], env.get("AE_FLAG", "")
+
+    def record(payload: dict[str, JsonValue], delivery: Delivery[Headers], phase: str) -> None:
+        line = {
+            "t": time.time(),
+            "phase": phase,
+            "service": service,
+            "event": event,
+            "id": payload["id"],
+            "attempt": delivery.attempt,
+            "redelivered": delivery.redelivered,
+            "pid": os.getpid(),
+            "routing_key": delivery.routing_key,
+            "message_id": delivery.message_id,
+            "headers": {k: str(v) for k, v in delivery.headers.items()},
+        }
+        # One write per line with O_APPEND keeps lines whole across processes.
+        with open(out_path, "a", encoding="utf-8") as out:
+            out.write(json.dumps(line) + "\n")
+
+    def handle(payload: dict[str, JsonValue], delivery: Delivery[Headers]) -> None:
+        record(payload, delivery, "call")
+        action = str(payload.get("action", "ok"))
+        if action == "fail":
+            raise RuntimeError(f"handler asked to fail for {payload['id']}")
+        if action == "fail-while-flag" and os.path.exists(flag):
+            raise RuntimeError(f"flag {flag} is set")
+        if action == "permanent":
+            raise PermanentFailure("this event can never be handled")
+        if action == "kill-worker":
+            os.kill(os.getppid(), signal.SIGKILL)
+            os.kill(os.getpid(), signal.SIGKILL)
+        if action == "kill":
+            os.kill(os.getpid(), signal.SIGKILL)
+        if action.startswith("sleep:"):
+            time.sleep(float(action.split(":", 1)[1]))
+        record(payload, delivery, "done")
+
+    return handle
+
+
+def build_app(env: Mapping[str, str]) -> EventsApp:
+    """Create the service described by ``env`` with one recording handler per event."""
+    retry = tuple(float(d) for d in env.get("AE_RETRY", "0.5,1").split(",") if d)
+    app = events_app(
+        env["AE_SERVICE"],
+        broker_url=env["AMQP_URL"],
+        exchange=env["AE_EXCHANGE"],
+        retry=RetryPolicy(delays=retry),
+        delivery_limit=int(env.get("AE_DELIVERY_LIMIT", "5")),
+        queue_type="quorum" if env.get("AE_QUEUE_TYPE") == "quorum" else "classic",
+    )
+    for event in filter(None, env.get("AE_EVENTS", "").split(",")):
+        app.add_handler(IncomingEvent(name=event, decode=decode), make_handler(event, env))
+    return app

@@ -1,0 +1,113 @@
+"""The broker restarts or blocks publishers: nothing confirmed is lost, nothing hangs."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+
+from amqp_events import PublishError, PublishTimeoutError, events_app
+from tests.conftest import Service
+from tests.support.broker import Broker, wait_for
+from tests.support.private_node import PrivateNode
+from tests.support.workers import WorkerProcess
+
+pytestmark = [pytest.mark.broker, pytest.mark.slow]
+
+EVENT = "shop.order.created"
+
+
+def test_a_broker_restart_loses_no_confirmed_event_and_workers_reconnect_by_themselves(
+    private_node: PrivateNode,
+    node_broker: Broker,
+    unique: str,
+    recorder_service: Callable[..., Service],
+    start_worker: Callable[..., WorkerProcess],
+) -> None:
+    service = recorder_service("restart", (EVENT,), url=private_node.url, delivery_limit=20)
+    worker = start_worker(service, via=node_broker)
+    assert worker.process is not None
+    worker_pid = worker.process.pid
+    shop = events_app(
+        f"{unique}-shop", broker_url=private_node.url, exchange=service.exchange, publish_timeout=3
+    )
+
+    @shop.event(EVENT)
+    def order_created(id: str) -> None:
+        """An order was placed."""
+
+    confirmed: list[str] = []
+    raised: list[str] = []
+
+    def produce() -> None:
+        for n in range(1500):
+            order_id = f"o-{n}"
+            try:
+                order_created(id=order_id)
+            except PublishError:
+                raised.append(order_id)
+            else:
+                confirmed.append(order_id)
+            time.sleep(0.002)
+
+    producer = threading.Thread(target=produce)
+    producer.start()
+    wait_for(lambda: len(confirmed) >= 300, timeout=60, what="300 confirmed events")
+    private_node.stop_app()
+    time.sleep(3)
+    private_node.start_app()
+    producer.join(timeout=300)
+    assert not producer.is_alive()
+    shop.publisher.close()
+
+    wait_for(
+        lambda: set(confirmed) <= set(service.ids()),
+        timeout=120,
+        what="every confirmed event to be handled after the restart",
+    )
+    handled = service.ids()
+    assert raised, "some fires fell into the outage and raised instead of pretending"
+    assert worker.process is not None
+    assert worker.running
+    assert worker.process.pid == worker_pid, "the same worker process reconnected"
+    print(
+        f"\nbroker restart: {len(confirmed)} confirmed, {len(raised)} raised, "
+        f"{len(set(handled))} handled ({len(handled) - len(set(handled))} duplicates), "
+        f"{len(set(confirmed) - set(handled))} lost"
+    )
+
+
+def test_a_blocked_broker_makes_fire_raise_a_timeout_instead_of_hanging(
+    private_node: PrivateNode, node_broker: Broker, unique: str
+) -> None:
+    app = events_app(
+        unique, broker_url=private_node.url, exchange=f"{unique}-events", publish_timeout=2
+    )
+
+    @app.event("shop.ping")
+    def ping(n: int) -> None:
+        """A ping."""
+
+    ping(1)
+    private_node.ctl("set_vm_memory_high_watermark", "absolute", "1")
+    try:
+        started = time.monotonic()
+        with pytest.raises(PublishTimeoutError, match="blocked this connection") as raised:
+            ping(2)
+        elapsed = time.monotonic() - started
+        assert elapsed < 6, f"fire took {elapsed:.1f} s with a 2 s timeout"
+        assert "may or may not have been delivered" in str(raised.value)
+    finally:
+        private_node.ctl("set_vm_memory_high_watermark", "0.4")
+    wait_for(lambda: _fires(ping), timeout=30, what="publishing to work after the alarm cleared")
+    app.publisher.close()
+
+
+def _fires(ping: Callable[[int], str]) -> bool:
+    try:
+        ping(3)
+    except PublishError:
+        return False
+    return True

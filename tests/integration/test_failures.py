@@ -1,0 +1,127 @@
+"""Failure semantics against a real broker: retry ladder, archive, replay, bad input."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from itertools import pairwise
+from typing import Any
+
+import pytest
+
+from amqp_events import wire
+from amqp_events.archive import Archive
+from tests.apps.recorder import build_app
+from tests.conftest import Service
+from tests.support.broker import Broker, wait_for
+from tests.support.workers import WorkerProcess
+
+pytestmark = pytest.mark.broker
+
+EVENT = "shop.payment.received"
+
+ORIGINAL_PROPERTIES: dict[str, Any] = {
+    "content_type": "application/json",
+    "content_encoding": "utf-8",
+    "delivery_mode": 2,
+    "priority": 3,
+    "message_id": "payment-1",
+    "correlation_id": "checkout-42",
+    "app_id": "shop",
+    "reply_to": "shop.replies",
+    "timestamp": 1_700_000_000,
+    "application_headers": {"tenant": "acme", "trace-depth": 7},
+}
+
+
+def test_failing_handler_is_retried_at_the_delays_then_archived_intact_and_replayed_once(
+    broker: Broker,
+    recorder_service: Callable[..., Service],
+    start_worker: Callable[..., WorkerProcess],
+) -> None:
+    payments = recorder_service("payments", (EVENT,), retry="1,2")
+    ledger = recorder_service("ledger", (EVENT,), exchange=payments.exchange)
+    payments.flag.touch()  # its handler fails while the flag exists
+    start_worker(payments)
+    start_worker(ledger)
+
+    body = b'{"id": "p1", "action": "fail-while-flag", "amount": 12.50}'
+    broker.publish(payments.exchange, EVENT, body, **ORIGINAL_PROPERTIES)
+
+    wait_for(
+        lambda: broker.depth(payments.archive) == 1,
+        timeout=20,
+        what="the failed event to reach the archive",
+    )
+    calls = payments.records()
+    assert [c["attempt"] for c in calls] == [1, 2, 3]
+    gaps = [float(b["t"]) - float(a["t"]) for a, b in pairwise(calls)]
+    for gap, delay in zip(gaps, (1.0, 2.0), strict=True):
+        assert delay - 0.05 <= gap <= delay + 0.75, f"attempt gap {gap:.3f} s for a {delay} s delay"
+    assert all(c["routing_key"] == EVENT for c in calls), "handlers see the original routing key"
+    assert ledger.ids() == ["p1"], "the other service saw no retry"
+
+    archive = Archive.for_app(build_app(payments.env))
+    [parked] = archive.list()
+    assert parked.body == body
+    headers = dict(parked.headers)
+    ours = {k: headers.pop(k) for k in list(headers) if k.startswith(wire.HEADER_PREFIX)}
+    assert headers == ORIGINAL_PROPERTIES["application_headers"]
+    original_others = {k: v for k, v in ORIGINAL_PROPERTIES.items() if k != "application_headers"}
+    received_others = {k: v for k, v in parked.properties.items() if k != "application_headers"}
+    assert received_others == original_others
+    assert ours[wire.REASON] == "handler-failed"
+    assert ours[wire.ATTEMPT] == 3
+    assert ours[wire.EXCEPTION] == "RuntimeError"
+    assert "flag" in str(ours[wire.ERROR])
+    assert "RuntimeError" in str(ours[wire.TRACEBACK])
+    assert ours[wire.ORIGINAL_EXCHANGE] == payments.exchange
+    assert ours[wire.ORIGINAL_ROUTING_KEY] == EVENT
+    assert ours[wire.QUEUE] == payments.queue(EVENT)
+    first = datetime.fromisoformat(str(ours[wire.FIRST_FAILURE]))
+    last = datetime.fromisoformat(str(ours[wire.LAST_FAILURE]))
+    assert 2.5 <= (last - first).total_seconds() <= 5
+
+    payments.flag.unlink()  # the fix is deployed
+    result = archive.replay()
+    assert [m.message_id for m in result.replayed] == ["payment-1"]
+    wait_for(lambda: payments.ids() == ["p1"], timeout=10, what="the replayed event to be handled")
+    time.sleep(0.5)
+    assert [c["attempt"] for c in payments.records()] == [1, 2, 3, 1], "attempts start afresh"
+    assert payments.records()[-1]["headers"] == {"tenant": "acme", "trace-depth": "7"}
+    assert broker.depth(payments.archive) == 0
+    assert ledger.ids() == ["p1"], "the replay went to the owning service only"
+
+
+def test_bad_messages_go_straight_to_the_archive_with_a_reason_and_the_worker_goes_on(
+    broker: Broker,
+    recorder_service: Callable[..., Service],
+    start_worker: Callable[..., WorkerProcess],
+) -> None:
+    service = recorder_service("orders", (EVENT,), retry="0.2")
+    worker = start_worker(service)
+    queue = service.queue(EVENT)
+    json_props: dict[str, Any] = {"content_type": "application/json"}
+    broker.publish("", queue, b'{"amount": 1}', message_id="no-id", **json_props)
+    broker.publish("", queue, b'{"id": 7}', message_id="wrong-type", **json_props)
+    broker.publish("", queue, b"\xff\xfe not json", message_id="garbage", **json_props)
+    broker.publish("", queue, b'{"id": "x"}', message_id="text", content_type="text/plain")
+    broker.publish("", queue, b'{"id": "y"}', message_id="other-event", type="shop.refund.issued")
+    broker.publish(service.exchange, EVENT, b'{"id": "good"}', message_id="good", **json_props)
+
+    wait_for(lambda: service.ids() == ["good"], timeout=15, what="the good event")
+    wait_for(lambda: broker.depth(service.archive) == 5, timeout=10, what="five parked messages")
+    parked = {m.message_id: m for m in Archive.for_app(build_app(service.env)).list()}
+    assert {k: m.reason for k, m in parked.items()} == {
+        "no-id": "invalid-payload",
+        "wrong-type": "invalid-payload",
+        "garbage": "undecodable",
+        "text": "unsupported-content",
+        "other-event": "unknown-event",
+    }
+    assert all(m.attempts == 1 for m in parked.values()), "no retries for bad input"
+    assert "'shop.refund.issued'" in str(parked["other-event"].error)
+    assert "not UTF-8 JSON" in str(parked["garbage"].error)
+    assert service.records() == [r for r in service.records() if r["id"] == "good"]
+    assert worker.running

@@ -1,0 +1,52 @@
+"""Every consuming service gets its own copy of an event; others get none."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+from amqp_events import events_app
+from tests.conftest import Service
+from tests.support.broker import Broker, wait_for
+from tests.support.workers import WorkerProcess
+
+pytestmark = pytest.mark.broker
+
+EVENT = "shop.order.created"
+
+
+def test_two_services_each_get_exactly_one_copy_and_a_service_without_a_handler_gets_none(
+    amqp_url: str,
+    broker: Broker,
+    unique: str,
+    recorder_service: Callable[..., Service],
+    start_worker: Callable[..., WorkerProcess],
+) -> None:
+    billing = recorder_service("billing", (EVENT,))
+    shipping = recorder_service("shipping", (EVENT,), exchange=billing.exchange)
+    audit = recorder_service("audit", ("shop.order.shipped",), exchange=billing.exchange)
+    for service in (billing, shipping, audit):
+        start_worker(service)
+
+    shop = events_app(f"{unique}-shop", broker_url=amqp_url, exchange=billing.exchange)
+
+    @shop.event(EVENT)
+    def order_created(id: str) -> None:
+        """An order was placed."""
+
+    sent = [f"order-{n}" for n in range(20)]
+    for order_id in sent:
+        order_created(id=order_id)
+    shop.publisher.close()
+
+    def both_done() -> bool:
+        return len(billing.ids()) >= 20 and len(shipping.ids()) >= 20
+
+    wait_for(both_done, timeout=30, what="both services to handle 20 events")
+    time.sleep(0.5)  # a duplicate, if any, would arrive within this
+    assert sorted(billing.ids()) == sorted(sent)
+    assert sorted(shipping.ids()) == sorted(sent)
+    assert audit.records() == []
+    assert broker.depth(audit.queue("shop.order.shipped")) == 0

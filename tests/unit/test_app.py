@@ -1,0 +1,120 @@
+"""The app factory and decorators, without a broker (validation happens before any connection)."""
+
+from __future__ import annotations
+
+import pytest
+
+import amqp_events
+from amqp_events import (
+    ArchivePolicy,
+    ConfigurationError,
+    JsonValue,
+    OutgoingEvent,
+    PayloadError,
+    RetryPolicy,
+    events_app,
+)
+
+NOWHERE = "amqp://guest:guest@127.0.0.1:1//"
+
+
+def test_events_app_has_robust_defaults_and_lets_celery_settings_override_them() -> None:
+    app = events_app("billing", broker_url=NOWHERE, worker_prefetch_multiplier=1)
+    conf = dict(app.conf)
+    assert conf["task_acks_late"] is True
+    assert conf["task_reject_on_worker_lost"] is True
+    assert conf["result_backend"] is None
+    assert conf["broker_transport_options"] == {"confirm_publish": True}
+    assert conf["worker_prefetch_multiplier"] == 1
+    assert conf["task_default_queue"] == "billing:tasks"
+    assert not app.publisher.connected, "nothing connects before the first publish"
+
+
+def test_payload_errors_are_raised_before_any_connection_is_attempted() -> None:
+    app = events_app("shop", broker_url=NOWHERE)
+
+    @app.event("orders.created")
+    def created(order_id: str, total: float) -> None:
+        if total < 0:
+            raise ValueError("total must not be negative")
+
+    with pytest.raises(ValueError, match="must not be negative"):
+        created("o-1", -1)
+
+    @app.event("orders.tagged")
+    def tagged(tag: str) -> None:
+        """No validation in the body."""
+
+    with pytest.raises(
+        PayloadError, match=r"'orders\.tagged' is invalid: it cannot be written as JSON"
+    ):
+        tagged(object())  # type: ignore[arg-type]
+    schema_event: OutgoingEvent[JsonValue] = OutgoingEvent(
+        name="orders.paid",
+        encode=lambda value: value,
+        schema={"type": "object", "required": ["id"]},
+    )
+    without_id: JsonValue = {"no": "id"}
+    with pytest.raises(PayloadError, match=r"orders\.paid"):
+        app.publish(schema_event, without_id)
+    with_id: JsonValue = {"id": 1}
+    with pytest.raises(PayloadError, match="reserved"):
+        app.publish(schema_event, with_id, headers={"x-amqp-events-attempt": 9})
+    assert not app.publisher.connected
+
+
+def test_one_handler_per_event_and_per_handler_policies_get_their_own_archive() -> None:
+    app = events_app("billing", broker_url=NOWHERE)
+
+    @app.handler("orders.created", retry=RetryPolicy(delays=(5,)))
+    def on_created(order_id: str) -> None:
+        """Handle it."""
+
+    @app.handler("orders.cancelled", archive=ArchivePolicy(max_length=5))
+    def on_cancelled(order_id: str) -> None:
+        """Handle it."""
+
+    with pytest.raises(ConfigurationError, match="already has a handler"):
+        app.handler("orders.created")(on_created)
+
+    routes = {r.route.event: r.route for r in app.handlers.values()}
+    assert routes["orders.created"].retry.delays == (5.0,)
+    assert routes["orders.created"].archive_queue == "billing:archive"
+    assert routes["orders.cancelled"].archive_queue == "billing:archive.orders.cancelled"
+    names = {q.name for q in app.topology().queues}
+    assert {"billing:retry.5000", "billing:archive", "billing:archive.orders.cancelled"} <= names
+    assert on_created("o-1") is None, "the decorated function stays callable"
+
+
+def test_bad_names_are_refused_with_a_sentence() -> None:
+    with pytest.raises(ConfigurationError, match="must not be empty"):
+        events_app("")
+    app = events_app("billing", broker_url=NOWHERE)
+    with pytest.raises(ConfigurationError, match="control character"):
+        app.event("orders\ncreated")
+    with pytest.raises(ConfigurationError, match="255 bytes"):
+        app.handler("x" * 300)
+
+
+def test_the_public_api_is_exactly_what_all_lists() -> None:
+    exported = {name for name in dir(amqp_events) if not name.startswith("_")}
+    modules = {
+        "app",
+        "binding",
+        "consumer",
+        "declare",
+        "errors",
+        "events",
+        "handling",
+        "policy",
+        "publisher",
+        "schema",
+        "signature",
+        "topology",
+        "wire",
+        "archive",
+        "cli",
+        "codec",
+    }
+    assert exported - modules == set(amqp_events.__all__)
+    assert amqp_events.__all__ == sorted(amqp_events.__all__)
