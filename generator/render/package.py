@@ -245,7 +245,9 @@ def _publishers(plan: PackagePlan) -> dict[str, Any]:
                 "publish": _publish_call(sent, collected=collected),
             }
         )
-    imports = Imports().module("amqp_events").names(".", "events", "payloads")
+    imports = Imports()
+    if plan.sent:
+        imports.module("amqp_events").names(".", "events", "payloads")
     if any(p.annotation.startswith("Literal[") for s in plan.sent for p in s.parameters):
         imports.names("typing", "Literal")
     return {
@@ -315,10 +317,12 @@ def _handlers(plan: PackagePlan) -> dict[str, Any]:
                 }
             )
     multi = any(len(r.messages) > 1 for r in plan.received)
-    imports = Imports().module("abc").names("collections.abc", "Callable")
+    imports = Imports().names("collections.abc", "Callable")
     imports.names("typing", "Final", "TypeAlias")
     imports.module("amqp_events").names("amqp_events", "Delivery", "Headers", "JsonValue")
-    imports.names(".", "events", "topology")
+    imports.names(".", "topology")
+    if methods:
+        imports.module("abc").names(".", "events")
     if any(
         m.payload.annotation.find("payloads.") >= 0 for r in plan.received for m in r.messages
     ) or any("payloads." in m.headers_annotation for r in plan.received for m in r.messages):
