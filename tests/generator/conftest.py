@@ -11,6 +11,7 @@ import pytest
 from generator.diagnostics import Diagnostic
 from generator.pipeline import Compiled, Options, TypesStage, compile_document
 from tests.generator.stand_in_types import active_build_types
+from tests.generator.summary import MANIFEST_COUNTS
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 """The shared folder of real documents and official schemas, next to the checkout."""
@@ -61,3 +62,18 @@ def errors(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> list[Diagn
 def messages(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> list[str]:
     """Rendered diagnostics, for readable assertions."""
     return [d.render() for d in diagnostics]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print how the shared real-world documents fared, whenever their test ran."""
+    failed = [
+        report
+        for report in terminalreporter.stats.get("failed", [])
+        if "test_manifest.py::test_each_document" in getattr(report, "nodeid", "")
+    ]
+    if not MANIFEST_COUNTS and not failed:
+        return
+    terminalreporter.write_sep("-", "AsyncAPI documents of the shared manifest")
+    for outcome, count in sorted(MANIFEST_COUNTS.items()):
+        terminalreporter.write_line(f"{outcome}: {count}")
+    terminalreporter.write_line(f"failures: {len(failed)}")
