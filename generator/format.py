@@ -13,10 +13,9 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
-import unicodedata
 from collections.abc import Collection, Mapping
 
-from generator.render.literals import LINE_LENGTH
+from generator.render.literals import LINE_LENGTH, line_width
 
 __all__ = ["FormatError", "finish", "finish_all", "line_width"]
 
@@ -25,18 +24,6 @@ _NOQA = "  # noqa: E501"
 
 class FormatError(Exception):
     """A rendered module is not valid Python: a defect of the generator, not the document."""
-
-
-def line_width(line: str) -> int:
-    """The width of a line as ruff measures it: wide characters count twice."""
-    if line.isascii():
-        return len(line)
-    width = 0
-    for char in line:
-        if unicodedata.combining(char):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return width
 
 
 def _reported(line: str) -> bool:

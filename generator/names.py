@@ -8,6 +8,7 @@ so the result is never a keyword and never repeats.
 
 from __future__ import annotations
 
+import hashlib
 import keyword
 import re
 import sys
@@ -27,6 +28,8 @@ __all__ = [
 
 _WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _PACKAGE = re.compile(r"[a-z_][a-z0-9_]*")
+MAX_NAME = 48
+"""Longest name made from a document name, so generated lines stay short."""
 RESERVED_PACKAGES = frozenset({"amqp_events", "generator", "celery", "kombu", "amqp", "tests"})
 
 
@@ -35,10 +38,18 @@ def _words(text: str) -> list[str]:
     return _WORDS.findall(ascii_text)
 
 
+def _bounded(name: str, text: str) -> str:
+    # Long names are cut, with a digest of the whole text so two cut names still differ.
+    if len(name) <= MAX_NAME:
+        return name
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:6]
+    return f"{name[: MAX_NAME - 7].rstrip('_')}_{digest}"
+
+
 def snake_name(text: str, *, fallback: str = "message") -> str:
     """``OrderCreated`` / ``order-created`` / ``RPC:_:Rpc`` -> ``order_created`` / ``rpc_rpc``."""
     words = _words(text)
-    return "_".join(word.lower() for word in words) if words else fallback
+    return _bounded("_".join(word.lower() for word in words), text) if words else fallback
 
 
 def constant_name(text: str, *, fallback: str = "MESSAGE") -> str:
@@ -49,13 +60,20 @@ def constant_name(text: str, *, fallback: str = "MESSAGE") -> str:
 def pascal_name(text: str, *, fallback: str = "Message") -> str:
     """``order.created`` -> ``OrderCreated``."""
     words = _words(text)
-    return "".join(word[:1].upper() + word[1:].lower() for word in words) if words else fallback
+    if not words:
+        return fallback
+    return _bounded("".join(word[:1].upper() + word[1:].lower() for word in words), text)
 
 
-def slug(text: str, *, fallback: str = "service") -> str:
-    """A service name from a title: ``Orders Service`` -> ``orders-service``."""
-    words = _words(text)
-    return "-".join(word.lower() for word in words) if words else fallback
+def slug(text: str, *, fallback: str = "service", limit: int = 60) -> str:
+    """A service name from a title: ``Orders Service`` -> ``orders-service``, whole words only."""
+    result = ""
+    for word in _words(text):
+        candidate = f"{result}-{word.lower()}" if result else word.lower()
+        if len(candidate) > limit:
+            break
+        result = candidate
+    return result or fallback
 
 
 def safe_identifier(name: str, taken: Collection[str] = ()) -> str:

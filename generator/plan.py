@@ -275,5 +275,5 @@ def plan_package(service: Service, types: TypesModule, *, both_sides: bool) -> P
         exchanges=_exchanges(service),
         types=types,
         scaffold_module=f"{service.package}_handlers",
-        scaffold_class=pascal_name(service.name, fallback="Service") + "Handlers",
+        scaffold_class=pascal_name(service.name, fallback="Service")[:40] + "Handlers",
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.render.literals import LINE_LENGTH
+from generator.render.literals import LINE_LENGTH, line_width
 
 __all__ = [
     "Atom",
@@ -103,14 +103,18 @@ def flat(expr: Expr) -> str:
 
 
 def _fits(text: str, column: int, suffix: str) -> bool:
-    return "\n" not in text and column + len(text) + len(suffix) <= LINE_LENGTH
+    return "\n" not in text and column + line_width(text) + len(suffix) <= LINE_LENGTH
 
 
 def render(expr: Expr, indent: int, *, prefix: str = "", suffix: str = "") -> str:
-    """Lay out ``expr`` that starts after ``prefix`` on a line indented by ``indent``."""
-    column = indent + len(prefix)
+    """Lay out ``expr`` that starts after ``prefix`` on a line indented by ``indent``.
+
+    The line up to the first opening bracket must fit: ruff's choices when it does not
+    depend on heuristics this module does not copy, so generated code keeps prefixes
+    and callee names short (document names are cut to ``names.MAX_NAME``).
+    """
     one_line = flat(expr)
-    if _fits(one_line, column, suffix) or isinstance(expr, Atom):
+    if _fits(one_line, indent + len(prefix), suffix) or isinstance(expr, Atom):
         return one_line
     if isinstance(expr, Keyword):
         start = f"{expr.name}="

@@ -12,14 +12,27 @@ from __future__ import annotations
 import math
 import re
 import textwrap
+import unicodedata
 from collections.abc import Mapping, Sequence
 
-__all__ = ["LINE_LENGTH", "comment", "docstring", "py_str", "py_value", "summary"]
+__all__ = ["LINE_LENGTH", "comment", "docstring", "line_width", "py_str", "py_value", "summary"]
 
 LINE_LENGTH = 100
 _ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _SPACES = re.compile(r"\s+")
 _QUOTE_RUNS = re.compile(r'^"|"(?=")|(?<=")"|"$')
+
+
+def line_width(line: str) -> int:
+    """The width of a line as ruff measures it: wide characters count twice."""
+    if line.isascii():
+        return len(line)
+    width = 0
+    for char in line:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
 
 
 def _escape_char(char: str) -> str:
@@ -99,7 +112,7 @@ def docstring(text: str, indent: int = 0) -> str:
     body = _docstring_text(text) or "Undocumented."
     if body[-1] not in ".!?":
         body += "."
-    if indent + len(body) + 6 <= LINE_LENGTH:
+    if indent + line_width(body) + 6 <= LINE_LENGTH:
         return f'"""{body}"""'
     width = LINE_LENGTH - indent
     lines = _wrap(body, width)

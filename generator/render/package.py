@@ -124,7 +124,8 @@ def _outgoing(sent: Sent) -> Brackets:
         fields["expiration_ms"] = repr(publish.expiration_ms)
     if publish.mandatory is not None:
         fields["mandatory"] = repr(publish.mandatory)
-    return call(f"amqp_events.OutgoingEvent[{sent.payload.annotation}]", **fields)
+    # The payload type is inferred from ``encode``, which keeps the first line short.
+    return call("amqp_events.OutgoingEvent", **fields)
 
 
 def _events(plan: PackagePlan) -> dict[str, Any]:
@@ -284,7 +285,7 @@ def _incoming(received: Received) -> Brackets:
     fields["message_types"] = call(
         "frozenset", brackets("", "{", "}", [py_str(t) for t in received.message_types])
     )
-    return call("amqp_events.IncomingEvent[_Dispatch]", **fields)
+    return call("amqp_events.IncomingEvent", **fields)
 
 
 def _handlers(plan: PackagePlan) -> dict[str, Any]:

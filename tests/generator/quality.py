@@ -62,8 +62,9 @@ def ruff_format_check(files: Sequence[str]) -> tuple[int, str]:
     return _run([str(_BIN / "ruff"), "format", "--check", "--quiet", *files], ROOT)
 
 
-def ruff_check(files: Sequence[str]) -> tuple[int, str]:
+def ruff_check(files: Sequence[str], *, select: str | None = None) -> tuple[int, str]:
     """``ruff check`` with the project's rules; ``amqp_events`` counts as an installed package."""
+    only = ["--select", select] if select else []
     command = [
         str(_BIN / "ruff"),
         "check",
@@ -72,6 +73,7 @@ def ruff_check(files: Sequence[str]) -> tuple[int, str]:
         "concise",
         "--config",
         'lint.isort.known-third-party = ["amqp_events"]',
+        *only,
         *files,
     ]
     return _run(command, ROOT)

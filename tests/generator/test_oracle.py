@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 from collections.abc import Callable
 from functools import cache
@@ -66,18 +67,22 @@ def _dereferenced(documents: Documents, node: Node, major: int) -> Any:
     """The document with references inlined (recursive ones left as references)."""
     failures: list[str] = []
 
+    def follow(current: Node, path: tuple[str | int, ...], active: tuple[str, ...]) -> Any:
+        ref = current.value["$ref"]  # type: ignore[index]
+        if major == 3 and _keeps_reference(path):
+            return {"$ref": ref}
+        target = documents.deref(current)
+        if isinstance(target, RefProblem):
+            failures.append(target.message)
+            return current.value
+        if target.key in active:
+            return {"$ref": ref}
+        return walk(target, path, (*active, target.key))
+
     def walk(current: Node, path: tuple[str | int, ...], active: tuple[str, ...]) -> Any:
         value = current.value
         if isinstance(value, dict) and "$ref" in value:
-            if major == 3 and _keeps_reference(path):
-                return {"$ref": value["$ref"]}
-            target = documents.deref(current)
-            if isinstance(target, RefProblem):
-                failures.append(target.message)
-                return value
-            if target.key in active:
-                return {"$ref": value["$ref"]}
-            return walk(target, path, (*active, target.key))
+            return follow(current, path, active)
         if isinstance(value, dict):
             return {k: walk(current.child(k), (*path, k), active) for k in value}
         if isinstance(value, list):
@@ -114,8 +119,6 @@ def _verdicts(spec: Path) -> tuple[bool, bool] | None:
 
 def _require_shared() -> None:
     if not SCHEMAS.is_dir():
-        import os  # noqa: PLC0415
-
         reason = f"The official AsyncAPI schemas are not present ({SCHEMAS})."
         if os.environ.get("CI"):
             pytest.fail(reason + " CI is set, so this fails instead of skipping.")

@@ -21,7 +21,7 @@ __all__ = [
 PACKAGE: Final = PackageBinding("catalog", topology.SERVICE)
 """The events app this package publishes through; the package's ``bind()`` sets it."""
 
-SEND_USER_SIGNED_UP: Final = amqp_events.OutgoingEvent[payloads.JsonValue](
+SEND_USER_SIGNED_UP: Final = amqp_events.OutgoingEvent(
     name="users.signed-up",
     encode=payloads.encode_user_signed_up,
     schema=schemas.USER_SIGNED_UP,
@@ -30,7 +30,7 @@ SEND_USER_SIGNED_UP: Final = amqp_events.OutgoingEvent[payloads.JsonValue](
 )
 """How UserSignedUp is published on 'users.signed-up'."""
 
-SEND_INVOICE_PAID: Final = amqp_events.OutgoingEvent[payloads.JsonValue](
+SEND_INVOICE_PAID: Final = amqp_events.OutgoingEvent(
     name="billing.invoice.paid",
     encode=payloads.encode_invoice_paid,
     schema=schemas.INVOICE_PAID,

@@ -52,17 +52,25 @@ def _receive_user_signed_up(data: JsonValue, delivery: Delivery[Headers]) -> _Di
     """Decode a message UserSignedUp and bind it to Handlers.on_user_signed_up."""
     payload = events.decode_user_signed_up(data)
     received = delivery
-    return lambda handlers: handlers.on_user_signed_up(payload, received)
+
+    def dispatch(handlers: Handlers) -> None:
+        handlers.on_user_signed_up(payload, received)
+
+    return dispatch
 
 
 def _receive_invoice_paid(data: JsonValue, delivery: Delivery[Headers]) -> _Dispatch:
     """Decode a message InvoicePaid and bind it to Handlers.on_invoice_paid."""
     payload = events.decode_invoice_paid(data)
     received = delivery
-    return lambda handlers: handlers.on_invoice_paid(payload, received)
+
+    def dispatch(handlers: Handlers) -> None:
+        handlers.on_invoice_paid(payload, received)
+
+    return dispatch
 
 
-RECEIVE_USER_SIGNED_UP: Final = amqp_events.IncomingEvent[_Dispatch](
+RECEIVE_USER_SIGNED_UP: Final = amqp_events.IncomingEvent(
     name="users.signed-up",
     decode=_receive_user_signed_up,
     binding_keys=("users.signed-up",),
@@ -70,7 +78,7 @@ RECEIVE_USER_SIGNED_UP: Final = amqp_events.IncomingEvent[_Dispatch](
 )
 """The handler queue of 'users.signed-up' and how its messages are decoded."""
 
-RECEIVE_INVOICE_PAID: Final = amqp_events.IncomingEvent[_Dispatch](
+RECEIVE_INVOICE_PAID: Final = amqp_events.IncomingEvent(
     name="billing.invoice.paid",
     decode=_receive_invoice_paid,
     binding_keys=("billing.invoice.paid",),

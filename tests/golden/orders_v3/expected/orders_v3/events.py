@@ -25,7 +25,7 @@ __all__ = [
 PACKAGE: Final = PackageBinding("orders_v3", topology.SERVICE)
 """The events app this package publishes through; the package's ``bind()`` sets it."""
 
-SEND_ORDER_CREATED: Final = amqp_events.OutgoingEvent[payloads.JsonValue](
+SEND_ORDER_CREATED: Final = amqp_events.OutgoingEvent(
     name="orders.created",
     encode=payloads.encode_order_created,
     schema=schemas.ORDER_CREATED,
@@ -39,7 +39,7 @@ SEND_ORDER_CREATED: Final = amqp_events.OutgoingEvent[payloads.JsonValue](
 )
 """How OrderCreated is published on 'orders.created'."""
 
-SEND_ORDER_SHIPPED: Final = amqp_events.OutgoingEvent[payloads.JsonValue](
+SEND_ORDER_SHIPPED: Final = amqp_events.OutgoingEvent(
     name="orders.{region}.events",
     encode=payloads.encode_order_shipped,
     schema=schemas.ORDER_SHIPPED,
@@ -49,7 +49,7 @@ SEND_ORDER_SHIPPED: Final = amqp_events.OutgoingEvent[payloads.JsonValue](
 )
 """How OrderShipped is published on 'orders.{region}.events'."""
 
-SEND_ORDER_CANCELLED: Final = amqp_events.OutgoingEvent[payloads.JsonValue](
+SEND_ORDER_CANCELLED: Final = amqp_events.OutgoingEvent(
     name="orders.{region}.events",
     encode=payloads.encode_order_cancelled,
     schema=schemas.ORDER_CANCELLED,
@@ -59,7 +59,7 @@ SEND_ORDER_CANCELLED: Final = amqp_events.OutgoingEvent[payloads.JsonValue](
 )
 """How OrderCancelled is published on 'orders.{region}.events'."""
 
-SEND_AUDIT_LINE: Final = amqp_events.OutgoingEvent[payloads.JsonValue](
+SEND_AUDIT_LINE: Final = amqp_events.OutgoingEvent(
     name="audit.log",
     encode=payloads.encode_audit_line,
     schema=schemas.AUDIT_LINE,

@@ -62,21 +62,33 @@ def _receive_order_created(data: JsonValue, delivery: Delivery[Headers]) -> _Dis
     """Decode a message OrderCreated and bind it to Handlers.on_order_created."""
     payload = events.decode_order_created(data)
     received = _with_headers(delivery, events.decode_order_created_headers(delivery.headers))
-    return lambda handlers: handlers.on_order_created(payload, received)
+
+    def dispatch(handlers: Handlers) -> None:
+        handlers.on_order_created(payload, received)
+
+    return dispatch
 
 
 def _receive_order_shipped(data: JsonValue, delivery: Delivery[Headers]) -> _Dispatch:
     """Decode a message OrderShipped and bind it to Handlers.on_order_shipped."""
     payload = events.decode_order_shipped(data)
     received = delivery
-    return lambda handlers: handlers.on_order_shipped(payload, received)
+
+    def dispatch(handlers: Handlers) -> None:
+        handlers.on_order_shipped(payload, received)
+
+    return dispatch
 
 
 def _receive_order_cancelled(data: JsonValue, delivery: Delivery[Headers]) -> _Dispatch:
     """Decode a message OrderCancelled and bind it to Handlers.on_order_cancelled."""
     payload = events.decode_order_cancelled(data)
     received = delivery
-    return lambda handlers: handlers.on_order_cancelled(payload, received)
+
+    def dispatch(handlers: Handlers) -> None:
+        handlers.on_order_cancelled(payload, received)
+
+    return dispatch
 
 
 def _by_type(by_type: Mapping[str, _Binder], binders: tuple[_Binder, ...]) -> _Binder:
@@ -105,7 +117,7 @@ def _by_type(by_type: Mapping[str, _Binder], binders: tuple[_Binder, ...]) -> _B
     return decode
 
 
-RECEIVE_ORDER_CREATED: Final = amqp_events.IncomingEvent[_Dispatch](
+RECEIVE_ORDER_CREATED: Final = amqp_events.IncomingEvent(
     name="orders.created",
     decode=_receive_order_created,
     binding_keys=("orders.created",),
@@ -114,7 +126,7 @@ RECEIVE_ORDER_CREATED: Final = amqp_events.IncomingEvent[_Dispatch](
 )
 """The handler queue of 'orders.created' and how its messages are decoded."""
 
-RECEIVE_ORDER_EVENTS: Final = amqp_events.IncomingEvent[_Dispatch](
+RECEIVE_ORDER_EVENTS: Final = amqp_events.IncomingEvent(
     name="orders.{region}.events",
     decode=_by_type(
         {"order.shipped": _receive_order_shipped, "OrderCancelled": _receive_order_cancelled},

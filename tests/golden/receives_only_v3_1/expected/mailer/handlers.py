@@ -40,10 +40,14 @@ def _receive_mail_requested(data: JsonValue, delivery: Delivery[Headers]) -> _Di
     """Decode a message MailRequested and bind it to Handlers.on_mail_requested."""
     payload = events.decode_mail_requested(data)
     received = delivery
-    return lambda handlers: handlers.on_mail_requested(payload, received)
+
+    def dispatch(handlers: Handlers) -> None:
+        handlers.on_mail_requested(payload, received)
+
+    return dispatch
 
 
-RECEIVE_MAIL_REQUESTED: Final = amqp_events.IncomingEvent[_Dispatch](
+RECEIVE_MAIL_REQUESTED: Final = amqp_events.IncomingEvent(
     name="mail.requested",
     decode=_receive_mail_requested,
     binding_keys=("mail.requested",),

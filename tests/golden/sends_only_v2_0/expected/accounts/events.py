@@ -17,7 +17,7 @@ __all__ = [
 PACKAGE: Final = PackageBinding("accounts", topology.SERVICE)
 """The events app this package publishes through; the package's ``bind()`` sets it."""
 
-SEND_USER_SIGNED_UP: Final = amqp_events.OutgoingEvent[payloads.JsonValue](
+SEND_USER_SIGNED_UP: Final = amqp_events.OutgoingEvent(
     name="user.signedup",
     encode=payloads.encode_user_signed_up,
     schema=schemas.USER_SIGNED_UP,

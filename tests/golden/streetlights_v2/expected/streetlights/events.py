@@ -22,7 +22,7 @@ __all__ = [
 PACKAGE: Final = PackageBinding("streetlights", topology.SERVICE)
 """The events app this package publishes through; the package's ``bind()`` sets it."""
 
-SEND_TURN_ON: Final = amqp_events.OutgoingEvent[payloads.JsonValue](
+SEND_TURN_ON: Final = amqp_events.OutgoingEvent(
     name="lights.{streetlightId}.command",
     encode=payloads.encode_turn_on,
     schema=schemas.TURN_ON,
@@ -33,7 +33,7 @@ SEND_TURN_ON: Final = amqp_events.OutgoingEvent[payloads.JsonValue](
 )
 """How turnOn is published on 'lights.{streetlightId}.command'."""
 
-SEND_DIM_LIGHT: Final = amqp_events.OutgoingEvent[payloads.JsonValue](
+SEND_DIM_LIGHT: Final = amqp_events.OutgoingEvent(
     name="lights.{streetlightId}.command",
     encode=payloads.encode_dim_light,
     schema=schemas.DIM_LIGHT,

@@ -58,17 +58,25 @@ def _receive_light_measured(data: JsonValue, delivery: Delivery[Headers]) -> _Di
     """Decode a message lightMeasured and bind it to Handlers.on_light_measured."""
     payload = events.decode_light_measured(data)
     received = _with_headers(delivery, events.decode_light_measured_headers(delivery.headers))
-    return lambda handlers: handlers.on_light_measured(payload, received)
+
+    def dispatch(handlers: Handlers) -> None:
+        handlers.on_light_measured(payload, received)
+
+    return dispatch
 
 
 def _receive_status(data: JsonValue, delivery: Delivery[Headers]) -> _Dispatch:
     """Decode a message status and bind it to Handlers.on_status."""
     payload = events.decode_status(data)
     received = delivery
-    return lambda handlers: handlers.on_status(payload, received)
+
+    def dispatch(handlers: Handlers) -> None:
+        handlers.on_status(payload, received)
+
+    return dispatch
 
 
-RECEIVE_LIGHTS_STREETLIGHT_ID_MEASURED: Final = amqp_events.IncomingEvent[_Dispatch](
+RECEIVE_LIGHTS_STREETLIGHT_ID_MEASURED: Final = amqp_events.IncomingEvent(
     name="lights.{streetlightId}.measured",
     decode=_receive_light_measured,
     binding_keys=("lights.*.measured",),
@@ -77,7 +85,7 @@ RECEIVE_LIGHTS_STREETLIGHT_ID_MEASURED: Final = amqp_events.IncomingEvent[_Dispa
 )
 """The handler queue of 'lights.{streetlightId}.measured' and how its messages are decoded."""
 
-RECEIVE_LIGHTS_STATUS: Final = amqp_events.IncomingEvent[_Dispatch](
+RECEIVE_LIGHTS_STATUS: Final = amqp_events.IncomingEvent(
     name="lights.status",
     decode=_receive_status,
     binding_keys=("lights.status",),
