@@ -69,7 +69,7 @@ def test_every_diagnostic_line_has_the_documented_shape(tmp_path: Path) -> None:
         "operations: {o: {action: send, channel: {$ref: '#/channels/c'}}}\n"
         "servers: {s: {host: h}}\n"
     )
-    status, out, err = _cli(str(spec), "-o", str(tmp_path / "out"))
+    status, _, err = _cli(str(spec), "-o", str(tmp_path / "out"))
     assert status == 2
     lines = err.splitlines()
     assert len(lines) >= 3
@@ -92,7 +92,7 @@ def test_every_diagnostic_line_has_the_documented_shape(tmp_path: Path) -> None:
 def test_bad_files_exit_2_with_a_sentence(content: bytes, fragment: str, tmp_path: Path) -> None:
     spec = tmp_path / "bad.yaml"
     spec.write_bytes(content)
-    status, out, err = _cli(str(spec), "-o", str(tmp_path / "out"))
+    status, _, err = _cli(str(spec), "-o", str(tmp_path / "out"))
     assert status == 2
     assert fragment in err
     assert "Traceback" not in err
