@@ -13,29 +13,26 @@ from dataclasses import dataclass, field
 
 from generator.diagnostics import Diagnostic, Location
 from generator.documents import Documents, Node, RefProblem, is_reference
-from generator.model.values import (
-    Archive,
-    Channel,
-    CorrelationId,
-    Exchange,
-    ExchangeType,
-    Message,
-    Parameter,
-    Publish,
-    Retry,
-)
+from generator.model.amqp import read_exchange
+from generator.model.values import Channel, CorrelationId, Message, Parameter
 from generator.resolve import ResolvedSchemas
 from generator.types import TypeRoot
 from generator.validate import Version
 from generator.validate.common import correlation_location, parameter_names
 
-__all__ = ["Reader"]
+__all__ = ["Reader", "text_of"]
 
 _JSON_MEDIA = ("application/json", "text/json")
+_ABSENT = object()
 
 
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
+
+
+def text_of(node: Node | None) -> str:
+    """The string at ``node``, or ``""`` when it is absent or not a string."""
+    return _text(node.value) if node is not None else ""
 
 
 def _is_json_media(content_type: str) -> bool:
@@ -120,7 +117,7 @@ class Reader:
             id=channel_id,
             address=address,
             parameters=tuple(self._parameters(node, address)),
-            exchange=self._exchange(node),
+            exchange=read_exchange(self, node),
             description=_text(value.get("description")),
             location=self.where(node),
         )
@@ -146,107 +143,12 @@ class Reader:
             values = tuple(v for v in enum if isinstance(v, str)) if isinstance(enum, list) else ()
             yield Parameter(name=name, description=_text(spec.get("description")), enum=values)
 
-    def _amqp(self, node: Node) -> Node | None:
+    def amqp(self, node: Node) -> Node | None:
+        """The AMQP binding inside a Bindings Object (or a reference to one)."""
         bindings = self.deref(node)
         if not isinstance(bindings.value, dict) or "amqp" not in bindings.value:
             return None
         return self.deref(bindings.child("amqp"))
-
-    def _exchange(self, node: Node) -> Exchange:
-        amqp = self._amqp(node.child("bindings"))
-        if amqp is None or not isinstance(amqp.value, dict):
-            return Exchange()
-        exchange = amqp.value.get("exchange")
-        if amqp.value.get("is") == "queue":
-            self.warn(
-                amqp.child("is"),
-                "The channel is bound as a queue ('is: queue'); the service consumes it "
-                "through its own queue '<service>.<address>', bound to the exchange with the "
-                "address as routing key, and publishes to that exchange.",
-            )
-        if not isinstance(exchange, dict):
-            return Exchange()
-        place = amqp.child("exchange")
-        name = exchange.get("name") if isinstance(exchange.get("name"), str) else None
-        kind = exchange.get("type", "topic")
-        if kind == "default" or not name:
-            if kind not in ("topic", "default"):
-                self.warn(
-                    place,
-                    f"The exchange has type {kind!r} but no name; events use the app's default "
-                    "topic exchange instead.",
-                )
-            elif kind == "default":
-                self.warn(
-                    place.child("type"),
-                    "The AMQP default exchange cannot be bound to; events use the app's "
-                    "default topic exchange instead.",
-                )
-            return Exchange()
-        vhost = exchange.get("vhost")
-        if isinstance(vhost, str) and vhost not in ("", "/"):
-            self.warn(
-                place.child("vhost"),
-                f"The vhost {vhost!r} is not chosen by generated code; it is part of the broker "
-                "URL given to create_app().",
-            )
-        durable = exchange.get("durable", True)
-        auto_delete = exchange.get("autoDelete", False)
-        if durable is not True or auto_delete is not False:
-            self.warn(
-                place,
-                f"The exchange {name!r} is declared durable={durable} autoDelete={auto_delete} in "
-                "the document; topology.EXCHANGES records that, but amqp_events declares every "
-                "exchange durable and not auto-deleted, so declaring it against an existing "
-                "exchange with other flags fails.",
-            )
-        return Exchange(
-            name=name,
-            type=_EXCHANGE_TYPES.get(kind, "topic"),
-            durable=durable is True,
-            auto_delete=auto_delete is True,
-        )
-
-    # -- operations ----------------------------------------------------------------------
-
-    def publish(self, node: Node) -> Publish:
-        """AMQP publish options from an operation's bindings."""
-        amqp = self._amqp(node)
-        if amqp is None or not isinstance(amqp.value, dict):
-            return Publish()
-        value = amqp.value
-        for unused in ("cc", "bcc", "replyTo", "userId", "timestamp"):
-            if unused in value:
-                self.warn(
-                    amqp.child(unused),
-                    f"The AMQP binding's {unused!r} is not used by generated code; events are "
-                    "published with the channel address as routing key.",
-                )
-        mandatory = value.get("mandatory")
-        return Publish(
-            delivery_mode=1 if value.get("deliveryMode") == 1 else 2,
-            priority=_whole(value.get("priority")),
-            expiration_ms=_whole(value.get("expiration")),
-            mandatory=mandatory if isinstance(mandatory, bool) else None,
-        )
-
-    def policies(self, *nodes: Node) -> tuple[Retry | None, Archive | None]:
-        """The retry and archive extensions of the first of ``nodes`` that has each."""
-        retry: Retry | None = None
-        archive: Archive | None = None
-        for node in nodes:
-            value = node.value if isinstance(node.value, dict) else {}
-            retry_spec = value.get("x-amqp-events-retry")
-            if retry is None and isinstance(retry_spec, dict):
-                retry = _retry(retry_spec)
-            archive_spec = value.get("x-amqp-events-archive")
-            if archive is None and isinstance(archive_spec, dict):
-                ttl = archive_spec.get("ttl")
-                archive = Archive(
-                    ttl=float(ttl) if isinstance(ttl, int | float) else None,
-                    max_length=_whole(archive_spec.get("max_length")),
-                )
-        return retry, archive
 
     # -- messages ------------------------------------------------------------------------
 
@@ -264,7 +166,7 @@ class Reader:
 
         name = text("name") or text("messageId") or fallback
         unique = self._unique(name, end.key)
-        amqp = self._amqp(fields["bindings"]) if "bindings" in fields else None
+        amqp = self.amqp(fields["bindings"]) if "bindings" in fields else None
         amqp_value = amqp.value if amqp is not None and isinstance(amqp.value, dict) else {}
         type_name = _text(amqp_value.get("messageType")) or name
         content_type = text("contentType") or default_content_type or "application/json"
@@ -303,7 +205,7 @@ class Reader:
             payload=payload,
             headers=headers,
             headers_required=headers_site is not None and self._requires(headers_site),
-            correlation_id=self._correlation(fields.get("correlationId"), headers is not None),
+            correlation_id=self._correlation(fields.get("correlationId")),
             title=text("title"),
             summary=text("summary"),
             description=text("description"),
@@ -344,7 +246,7 @@ class Reader:
             schema = self.schemas.nodes.get(str(schema["$ref"]))
         return isinstance(schema, dict) and bool(schema.get("required"))
 
-    def _correlation(self, node: Node | None, has_headers: bool) -> CorrelationId | None:
+    def _correlation(self, node: Node | None) -> CorrelationId | None:
         if node is None:
             return None
         value = self.fields(node)
@@ -362,7 +264,6 @@ class Reader:
                 "Only a top-level header can carry the correlation id automatically; the AMQP "
                 "correlation_id property is set, the header is left to the caller.",
             )
-        del has_headers
         return correlation
 
     def _examples(self, node: Node | None) -> list[tuple[object, object]]:
@@ -373,31 +274,3 @@ class Reader:
             if isinstance(item, dict):
                 found.append((item.get("payload", _ABSENT), item.get("headers", _ABSENT)))
         return found
-
-
-_ABSENT = object()
-_EXCHANGE_TYPES: dict[object, ExchangeType] = {
-    "topic": "topic",
-    "direct": "direct",
-    "fanout": "fanout",
-    "headers": "headers",
-}
-
-
-def _whole(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _retry(spec: dict[str, object]) -> Retry:
-    delays = spec.get("delays")
-    if isinstance(delays, list):
-        return Retry(delays=tuple(float(d) for d in delays if isinstance(d, int | float)))
-    numbers = {
-        k: v for k, v in spec.items() if isinstance(v, int | float) and not isinstance(v, bool)
-    }
-    return Retry(
-        max_retries=int(numbers.get("max_retries", 8)),
-        interval_start=float(numbers.get("interval_start", 1.0)),
-        interval_factor=float(numbers.get("interval_factor", 2.0)),
-        interval_max=float(numbers.get("interval_max", 3600.0)),
-    )

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.documents import Node, is_reference, parse_pointer
-from generator.model.reader import Reader
+from generator.model.amqp import read_publish
+from generator.model.policies import read_policies
+from generator.model.reader import Reader, text_of
 from generator.model.values import Direction, Message, Operation
 
 __all__ = ["read_operations"]
@@ -65,21 +67,15 @@ def read_operations(reader: Reader) -> Iterator[Operation]:
             name = (
                 operation_id.value if operation_id and isinstance(operation_id.value, str) else ""
             )
-            retry, archive = reader.policies(operation, item, root)
-            summary = fields.get("summary")
-            description = fields.get("description")
+            retry, archive = read_policies(operation, item, root)
             yield Operation(
                 id=name or f"{kind} {address}",
                 direction=direction,
                 channel=channel,
                 messages=_messages(reader, operation, name or f"{address} {kind}", default_type),
-                summary=summary.value if summary and isinstance(summary.value, str) else "",
-                description=description.value
-                if description and isinstance(description.value, str)
-                else "",
-                publish=reader.publish(fields["bindings"])
-                if "bindings" in fields
-                else reader.publish(operation.child("bindings")),
+                summary=text_of(fields.get("summary")),
+                description=text_of(fields.get("description")),
+                publish=read_publish(reader, fields.get("bindings", operation.child("bindings"))),
                 retry=retry,
                 archive=archive,
                 location=reader.where(operation),

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.documents import Node, RefProblem, parse_pointer
-from generator.model.reader import Reader
+from generator.model.amqp import read_publish
+from generator.model.policies import read_policies
+from generator.model.reader import Reader, text_of
 from generator.model.values import Direction, Message, Operation
 
 __all__ = ["read_operations"]
@@ -76,21 +78,15 @@ def read_operations(reader: Reader) -> Iterator[Operation]:
             )
         fields = reader.merged(operation)
         action: Direction = "send" if value.get("action") == "send" else "receive"
-        retry, archive = reader.policies(operation, channel, root)
-        summary = fields.get("summary")
-        description = fields.get("description")
+        retry, archive = read_policies(operation, channel, root)
         yield Operation(
             id=operation_id,
             direction=action,
             channel=model_channel,
             messages=_messages(reader, operation, channel, default_type),
-            summary=summary.value if summary and isinstance(summary.value, str) else "",
-            description=description.value
-            if description and isinstance(description.value, str)
-            else "",
-            publish=reader.publish(fields["bindings"])
-            if "bindings" in fields
-            else reader.publish(operation.child("bindings")),
+            summary=text_of(fields.get("summary")),
+            description=text_of(fields.get("description")),
+            publish=read_publish(reader, fields.get("bindings", operation.child("bindings"))),
             retry=retry,
             archive=archive,
             location=reader.where(operation),
