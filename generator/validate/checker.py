@@ -18,8 +18,10 @@ from generator.documents import Documents, Node, RefProblem, is_reference
 from generator.words import describe, one_of, suggestion
 
 __all__ = [
+    "OUR_EXTENSIONS",
     "Checker",
     "Rule",
+    "SchemaRole",
     "SchemaSite",
     "Version",
     "any_value",
@@ -37,6 +39,9 @@ Version = tuple[int, int]
 """Major and minor version of the AsyncAPI document."""
 
 Rule = Callable[["Checker", Node], None]
+OUR_EXTENSIONS = frozenset(
+    {"x-amqp-events-service", "x-amqp-events-retry", "x-amqp-events-archive"}
+)
 SchemaRole = Literal["payload", "headers", "component", "parameter"]
 
 
@@ -105,6 +110,12 @@ class Checker:
                     f"{what} has no field '{name}'{suggestion(name, rules)}; its fields are "
                     f"{one_of(_fields(rules), conjunction='and')}, and extensions must start "
                     "with 'x-'.",
+                )
+            elif name.startswith("x-amqp-events-") and name not in OUR_EXTENSIONS:
+                self.error(
+                    node.child(name),
+                    f"There is no extension '{name}'{suggestion(name, OUR_EXTENSIONS)}; ours are "
+                    f"{one_of(sorted(OUR_EXTENSIONS), conjunction='and')}.",
                 )
             elif name.startswith("x-amqp-events-"):
                 self.warning(

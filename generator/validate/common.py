@@ -25,6 +25,7 @@ __all__ = [
     "check_external_docs",
     "check_info",
     "check_license",
+    "check_parameter_map",
     "check_security_scheme",
     "check_server_variable",
     "check_tag",

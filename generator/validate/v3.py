@@ -27,6 +27,7 @@ from generator.validate.common import (
     check_parameter_map,
     check_security_scheme,
     check_server_variable,
+    check_tag,
     check_tags,
     check_url,
 )
@@ -329,7 +330,7 @@ def _components(checker: Checker, node: Node) -> None:
             "replies": entries(check_reply, "an Operation Reply Object"),
             "replyAddresses": entries(check_reply_address, "an Operation Reply Address Object"),
             "externalDocs": entries(check_external_docs, "an External Documentation Object"),
-            "tags": entries(_tag, "a Tag Object"),
+            "tags": entries(check_tag, "a Tag Object"),
             "operationTraits": entries(check_operation_trait, "an Operation Trait Object"),
             "messageTraits": entries(check_message_trait, "a Message Trait Object"),
             "serverBindings": map_of(check_server_bindings, what="The server bindings"),
@@ -339,12 +340,6 @@ def _components(checker: Checker, node: Node) -> None:
         },
     )
     check_component_keys(checker, node)
-
-
-def _tag(checker: Checker, node: Node) -> None:
-    from generator.validate.common import check_tag  # noqa: PLC0415 - only components use it
-
-    check_tag(checker, node)
 
 
 def check_document(checker: Checker, node: Node) -> None:

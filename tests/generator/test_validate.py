@@ -187,6 +187,12 @@ CASES_3 = [
         "error",
     ),
     (
+        "operations: {o: {x-amqp-events-retyr: {delays: [1]}}}",
+        "There is no extension 'x-amqp-events-retyr' (did you mean 'x-amqp-events-retry'?)",
+        "/operations/o/x-amqp-events-retyr",
+        "error",
+    ),
+    (
         "channels: {c: {messages: {m: {x-amqp-events-retry: {delays: [1]}}}}}",
         "has no effect on the Message Object",
         "/channels/c/messages/m/x-amqp-events-retry",
