@@ -30,7 +30,9 @@ __all__ = [
 PACKAGE_NAMES = frozenset(
     {
         "SERVICE",
+        "Any",
         "Handlers",
+        "register_handlers",
         "bind",
         "create_app",
         "events",
