@@ -1,7 +1,7 @@
 """Python names made from document names: always valid, never keywords, never colliding.
 
 Document names can hold anything (``RPC:_:RpcHandler``, ``user/signedUp``, ``2fa``,
-``class``); these helpers reduce them to ASCII words and join them in the case each
+``class``); these functions reduce them to ASCII words and join them in the case each
 kind of Python name uses. Callers add a prefix (``fire_``, ``on_``) or use ``unique``
 so the result is never a keyword and never repeats.
 """

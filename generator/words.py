@@ -1,4 +1,4 @@
-"""Small helpers that turn values into the words of a diagnostic sentence."""
+"""Turn values into the words of a diagnostic sentence."""
 
 from __future__ import annotations
 

@@ -116,15 +116,15 @@ def _publish_call(sent: Sent, *, collected: bool) -> Brackets:
 
 def publishers_context(plan: PackagePlan) -> dict[str, Any]:
     """The values publishers.py.jinja renders."""
-    helpers = {"word": False, "object": False, "text_at": False}
+    needs = {"word": False, "object": False, "text_at": False}
     functions = []
     for sent in plan.sent:
         correlation = sent.message.correlation_id
         header = correlation.header if correlation else None
         collected = sent.headers is not None or header is not None
-        helpers["word"] |= bool(sent.parameters)
-        helpers["object"] |= sent.headers is not None
-        helpers["text_at"] |= correlation is not None and correlation.source == "payload"
+        needs["word"] |= bool(sent.parameters)
+        needs["object"] |= sent.headers is not None
+        needs["text_at"] |= correlation is not None and correlation.source == "payload"
         functions.append(
             {
                 "sent": sent,
@@ -161,5 +161,5 @@ def publishers_context(plan: PackagePlan) -> dict[str, Any]:
         "imports": imports.render(),
         "all": sorted_all(s.function for s in plan.sent),
         "functions": functions,
-        "helpers": helpers,
+        "needs": needs,
     }
