@@ -113,7 +113,7 @@ def test_stale_and_missing_files_are_listed_then_fixed_by_generating(options: Op
 def test_files_we_do_not_own_are_left_alone(options: Options) -> None:
     generate(options)
     package = options.output / "shop"
-    mine = package / "helpers.py"
+    mine = package / "utilities.py"
     mine.write_text("VALUE = 1\n")
     other = options.output / "billing" / "events.py"
     other.parent.mkdir()
