@@ -1,10 +1,10 @@
 """Rules for the places a document declares a schema, and for schema formats.
 
-A schema field is recorded as a ``SchemaSite``; the resolve stage checks its content
-against the JSON Schema draft-07 metaschema while it follows the schema's ``$ref``s, so
-every schema is read once. Here only the format is decided: JSON Schema dialects are
-compiled, anything else (Avro, Protobuf, RAML, unknown formats) is refused with a
-sentence that names the message.
+A schema field is recorded as a ``SchemaSite``; the resolve stage checks its content as
+JSON Schema draft-07 while it follows the schema's ``$ref``s, so every schema is read
+once. Here only the format is decided: JSON Schema dialects are compiled, anything else
+(Avro, Protobuf, RAML, unknown formats) is refused with a sentence that names the
+message, also when the message refers to such a schema in the components.
 """
 
 from __future__ import annotations
@@ -68,9 +68,41 @@ def _later(checker: Checker, node: Node) -> None:
     del checker, node
 
 
+def _refused(role: SchemaRole, schema_format: str, message: str) -> str:
+    if role == "payload":
+        return unsupported_format(schema_format, message)
+    return (
+        f"The headers of message {message!r} are written in the unsupported schema format "
+        f"{schema_format!r}; headers must be a JSON Schema object."
+    )
+
+
+def _referenced_multi_format(checker: Checker, node: Node, role: SchemaRole, message: str) -> bool:
+    """Handle a reference to a Multi Format Schema (in the components); tell if it was one."""
+    end = checker.resolve(node)
+    value = end.value if end is not None else None
+    if end is None or not isinstance(value, dict) or "schemaFormat" not in value:
+        return False
+    schema_format = value.get("schemaFormat")
+    if not isinstance(schema_format, str) or "schema" not in value:
+        return True  # reported where the Multi Format Schema is written
+    if not is_json_schema_format(schema_format):
+        checker.error(node, _refused(role, schema_format, message))
+        return True
+    check_schema(role, schema_format)(checker, end.child("schema"))
+    return True
+
+
 def check_multi_format(checker: Checker, node: Node, role: SchemaRole, message: str) -> None:
-    """A 3.x payload or headers field: a Schema, a reference, or a Multi Format Schema."""
+    """A 3.x payload or headers field: a Schema, a reference, or a Multi Format Schema.
+
+    A component schema in a format we do not compile is only an error once a message
+    uses it (then at the message), since components may hold schemas for other tools.
+    """
     value = node.value
+    if is_reference(value) and role != "component":
+        if _referenced_multi_format(checker, node, role, message):
+            return
     if isinstance(value, dict) and "schemaFormat" in value and not is_reference(value):
         checker.object(
             node,
@@ -82,16 +114,8 @@ def check_multi_format(checker: Checker, node: Node, role: SchemaRole, message: 
         if not isinstance(schema_format, str) or "schema" not in value:
             return
         if not is_json_schema_format(schema_format):
-            if role == "payload":
-                checker.error(
-                    node.child("schemaFormat"), unsupported_format(schema_format, message)
-                )
-            else:
-                checker.error(
-                    node.child("schemaFormat"),
-                    f"The headers of message {message!r} are written in the unsupported "
-                    f"schema format {schema_format!r}; headers must be a JSON Schema object.",
-                )
+            if role != "component":
+                checker.error(node.child("schemaFormat"), _refused(role, schema_format, message))
             return
         check_schema(role, schema_format)(checker, node.child("schema"))
         return

@@ -432,3 +432,37 @@ def test_objects_referenced_from_other_files_are_checked_in_their_file(
     assert found.location.file.endswith("messages.yaml")
     assert found.location.pointer == "/Thing/titel"
     assert found.location.line == 3
+
+
+def test_a_message_referring_to_a_component_in_an_unsupported_format_is_refused(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    compiled = compile_spec(
+        _document(
+            V3,
+            "channels: {c: {messages: {m: {payload: {$ref: '#/components/schemas/Avro'}}}}}\n"
+            "components: {schemas: {Avro: {schemaFormat: '" + AVRO + "', schema: {type: record}},"
+            " Unused: {schemaFormat: '" + AVRO + "', schema: {type: record}}}}",
+        )
+    )
+    found = _find(compiled.diagnostics, "message 'm' is written in the unsupported schema format")
+    assert found.location.pointer == "/channels/c/messages/m/payload"
+    assert [
+        d for d in compiled.diagnostics if "Unused" in d.location.pointer and d.level == "error"
+    ] == []
+
+
+def test_a_message_referring_to_a_json_multi_format_component_uses_its_schema(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    compiled = compile_spec(
+        _document(
+            V3,
+            "channels: {c: {messages: {m: {payload: {$ref: '#/components/schemas/Json'}}}}}\n"
+            "components: {schemas: {Json: {schemaFormat: 'application/schema+json;version=draft-07',"
+            " schema: {type: string, maxLength: 3}}}}",
+        )
+    )
+    assert compiled.tree is not None
+    schemas = compiled.tree.files["pkg/schemas.py"]
+    assert '"maxLength": 3' in schemas
