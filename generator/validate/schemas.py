@@ -100,9 +100,9 @@ def check_multi_format(checker: Checker, node: Node, role: SchemaRole, message: 
     uses it (then at the message), since components may hold schemas for other tools.
     """
     value = node.value
-    if is_reference(value) and role != "component":
-        if _referenced_multi_format(checker, node, role, message):
-            return
+    referenced = is_reference(value) and role != "component"
+    if referenced and _referenced_multi_format(checker, node, role, message):
+        return
     if isinstance(value, dict) and "schemaFormat" in value and not is_reference(value):
         checker.object(
             node,

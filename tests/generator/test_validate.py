@@ -459,8 +459,8 @@ def test_a_message_referring_to_a_json_multi_format_component_uses_its_schema(
         _document(
             V3,
             "channels: {c: {messages: {m: {payload: {$ref: '#/components/schemas/Json'}}}}}\n"
-            "components: {schemas: {Json: {schemaFormat: 'application/schema+json;version=draft-07',"
-            " schema: {type: string, maxLength: 3}}}}",
+            "components: {schemas: {Json: {schemaFormat: "
+            "'application/schema+json;version=draft-07', schema: {type: string, maxLength: 3}}}}",
         )
     )
     assert compiled.tree is not None
