@@ -190,6 +190,7 @@ class Reader:
         headers: TypeRoot | None = None
         headers_site = self._site(fields.get("headers"))
         if headers_site is not None:
+            self._check_headers(headers_site, name)
             headers = TypeRoot(
                 key=f"messages/{unique}/headers",
                 schema=self.schemas.roots.get(headers_site.key, {}),
@@ -238,13 +239,27 @@ class Reader:
                 return candidate.child("schema") if not is_reference(value) else None
         return node
 
-    def _requires(self, site: Node) -> bool:
-        schema = self.schemas.roots.get(site.key)
+    def _resolved(self, site: Node) -> object:
+        schema: object = self.schemas.roots.get(site.key)
         for _ in range(16):  # a chain of references to the actual schema
             if not isinstance(schema, dict) or "$ref" not in schema:
                 break
             schema = self.schemas.nodes.get(str(schema["$ref"]))
+        return schema
+
+    def _requires(self, site: Node) -> bool:
+        schema = self._resolved(site)
         return isinstance(schema, dict) and bool(schema.get("required"))
+
+    def _check_headers(self, site: Node, name: str) -> None:
+        schema = self._resolved(site)
+        kind = schema.get("type") if isinstance(schema, dict) else None
+        if kind is not None and kind != "object":
+            self.error(
+                site,
+                f"The headers of message {name!r} have the schema type {kind!r}; AMQP "
+                "application headers are a table, so their schema must be of type 'object'.",
+            )
 
     def _correlation(self, node: Node | None) -> CorrelationId | None:
         if node is None:

@@ -259,6 +259,12 @@ CASES_3 = [
         "error",
     ),
     (
+        "channels: {c: {messages: {m: {headers: {type: string}}}}}",
+        "must be of type 'object'",
+        "/channels/c/messages/m/headers",
+        "error",
+    ),
+    (
         "components: {schemas: {Unused: {type: string}}}",
         "'Unused' in components.schemas is never referenced",
         "/components/schemas/Unused",
