@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Generic, Literal, TypeVar
 
 from amqp_events.schema import SchemaValidator
@@ -18,7 +19,8 @@ from amqp_events.wire import JsonValue
 
 __all__ = ["Delivery", "ExchangeSpec", "Headers", "IncomingEvent", "OutgoingEvent"]
 
-T = TypeVar("T")
+T_contra = TypeVar("T_contra", contravariant=True)
+T_co = TypeVar("T_co", covariant=True)
 H_co = TypeVar("H_co", covariant=True)
 
 Headers = Mapping[str, object]
@@ -59,17 +61,13 @@ class Delivery(Generic[H_co]):
     """Every AMQP property as received, for anything not covered above."""
 
 
-def _no_validation(value: JsonValue) -> None:
-    del value
-
-
 @dataclass(frozen=True, kw_only=True)
-class OutgoingEvent(Generic[T]):
+class OutgoingEvent(Generic[T_contra]):
     """How to publish one event: its name, exchange, encoding and schema."""
 
     name: str
     """Event name; also the routing key unless the publish call gives another."""
-    encode: Callable[[T], JsonValue]
+    encode: Callable[[T_contra], JsonValue]
     """Turn the typed payload into the JSON value sent on the wire."""
     schema: Mapping[str, Any] | None = None
     """JSON Schema the encoded payload must satisfy; checked before every publish."""
@@ -84,36 +82,34 @@ class OutgoingEvent(Generic[T]):
     mandatory: bool | None = None
     """Raise ``UnroutableError`` when no queue is bound; None means the app's setting."""
 
-    def __post_init__(self) -> None:
-        payload = SchemaValidator(self.schema, event=self.name) if self.schema else None
-        headers = (
-            SchemaValidator(self.headers_schema, event=f"{self.name} (headers)")
-            if self.headers_schema
-            else None
-        )
-        object.__setattr__(self, "_payload_validator", payload)
-        object.__setattr__(self, "_headers_validator", headers)
+    @cached_property
+    def _payload_validator(self) -> SchemaValidator | None:
+        return SchemaValidator(self.schema, event=self.name) if self.schema else None
+
+    @cached_property
+    def _headers_validator(self) -> SchemaValidator | None:
+        if not self.headers_schema:
+            return None
+        return SchemaValidator(self.headers_schema, event=f"{self.name} (headers)")
 
     def validate(self, value: JsonValue) -> None:
         """Raise ``PayloadError`` unless the encoded payload satisfies the schema."""
-        validator: SchemaValidator | None = getattr(self, "_payload_validator", None)
-        if validator is not None:
-            validator.validate(value)
+        if self._payload_validator is not None:
+            self._payload_validator.validate(value)
 
     def validate_headers(self, headers: Mapping[str, object]) -> None:
         """Raise ``PayloadError`` unless the headers satisfy the headers schema."""
-        validator: SchemaValidator | None = getattr(self, "_headers_validator", None)
-        if validator is not None:
-            validator.validate(dict(headers))  # type: ignore[arg-type]
+        if self._headers_validator is not None:
+            self._headers_validator.validate(dict(headers))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, kw_only=True)
-class IncomingEvent(Generic[T]):
+class IncomingEvent(Generic[T_co]):
     """How to receive one event: which messages it matches and how to decode them."""
 
     name: str
     """Event name; names the handler queue ``{service}.{name}``."""
-    decode: Callable[[JsonValue, Delivery[Headers]], T]
+    decode: Callable[[JsonValue, Delivery[Headers]], T_co]
     """Validate and convert a parsed body; raise ``PayloadError`` for bad input."""
     binding_keys: tuple[str, ...] = ()
     """Routing keys (topic patterns allowed) the queue is bound with; ``(name,)`` if empty."""

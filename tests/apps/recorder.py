@@ -4,7 +4,8 @@ Its handlers record every call as a JSON line in ``AE_OUT`` (``phase: call``), a
 payload's ``action`` field, and record ``phase: done`` when they return: ``ok``, ``fail``
 (raise), ``fail-while-flag`` (raise while the file ``AE_FLAG`` exists), ``permanent``
 (raise PermanentFailure), ``kill`` (SIGKILL the process running the handler),
-``kill-worker`` (SIGKILL the worker's main process too), ``sleep:<seconds>``.
+``kill-worker`` (SIGKILL the worker's main process too), ``sleep:<seconds>``,
+``fire:<event>`` (publish ``{"id": "<id>-next"}`` as that event).
 
 Environment: AMQP_URL, AE_SERVICE, AE_EXCHANGE, AE_EVENTS (comma separated), AE_OUT,
 AE_FLAG, AE_RETRY (comma separated seconds), AE_DELIVERY_LIMIT, AE_QUEUE_TYPE.
@@ -24,6 +25,7 @@ from amqp_events import (
     Headers,
     IncomingEvent,
     JsonValue,
+    OutgoingEvent,
     PayloadError,
     PermanentFailure,
     RetryPolicy,
@@ -41,7 +43,7 @@ def decode(data: JsonValue, delivery: Delivery[Headers]) -> dict[str, JsonValue]
     return data
 
 
-def make_handler(event: str, env: Mapping[str, str]) -> Handler:
+def make_handler(event: str, env: Mapping[str, str], app: EventsApp) -> Handler:
     """Build the recording handler of one event."""
     service, out_path, flag = env["AE_SERVICE"], env["AE_OUT"], env.get("AE_FLAG", "")
 
@@ -66,6 +68,13 @@ def make_handler(event: str, env: Mapping[str, str]) -> Handler:
     def handle(payload: dict[str, JsonValue], delivery: Delivery[Headers]) -> None:
         record(payload, delivery, "call")
         action = str(payload.get("action", "ok"))
+        if action.startswith("fire:"):
+            # A service fires an event it also handles, from inside a handler.
+            follow_up: OutgoingEvent[JsonValue] = OutgoingEvent(
+                name=action.split(":", 1)[1], encode=lambda value: value
+            )
+            next_payload: JsonValue = {"id": f"{payload['id']}-next"}
+            app.publish(follow_up, next_payload)
         if action == "fail":
             raise RuntimeError(f"handler asked to fail for {payload['id']}")
         if action == "fail-while-flag" and os.path.exists(flag):
@@ -96,5 +105,5 @@ def build_app(env: Mapping[str, str]) -> EventsApp:
         queue_type="quorum" if env.get("AE_QUEUE_TYPE") == "quorum" else "classic",
     )
     for event in filter(None, env.get("AE_EVENTS", "").split(",")):
-        app.add_handler(IncomingEvent(name=event, decode=decode), make_handler(event, env))
+        app.add_handler(IncomingEvent(name=event, decode=decode), make_handler(event, env, app))
     return app

@@ -50,3 +50,25 @@ def test_two_services_each_get_exactly_one_copy_and_a_service_without_a_handler_
     assert sorted(shipping.ids()) == sorted(sent)
     assert audit.records() == []
     assert broker.depth(audit.queue("shop.order.shipped")) == 0
+
+
+def test_a_service_fires_an_event_that_it_also_handles_from_inside_a_handler(
+    broker: Broker,
+    recorder_service: Callable[..., Service],
+    start_worker: Callable[..., WorkerProcess],
+) -> None:
+    service = recorder_service("loop", (EVENT, "shop.order.confirmed"))
+    start_worker(service)
+    broker.publish(
+        service.exchange,
+        EVENT,
+        b'{"id": "o1", "action": "fire:shop.order.confirmed"}',
+        content_type="application/json",
+    )
+    wait_for(
+        lambda: sorted(service.ids()) == ["o1", "o1-next"],
+        timeout=15,
+        what="the event and the one its handler fired",
+    )
+    [follow_up] = [r for r in service.records("done") if r["id"] == "o1-next"]
+    assert follow_up["event"] == "shop.order.confirmed"
