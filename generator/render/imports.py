@@ -22,14 +22,16 @@ def _natural(name: str) -> list[object]:
     return [int(part) if part.isdigit() else part for part in _DIGITS.split(name)]
 
 
-def _member_key(name: str) -> tuple[int, str, str]:
+def _member_key(name: str) -> tuple[int, list[object], str]:
+    # isort's member order: constants, classes, the rest; each in case-insensitive
+    # natural order (Payload2 before Payload10).
     if len(name) > 1 and name.isupper():
         kind = 0
     elif name[:1].isupper():
         kind = 1
     else:
         kind = 2
-    return kind, name.lower(), name
+    return kind, _natural(name.lower()), name
 
 
 def sorted_all(names: Iterable[str]) -> list[str]:

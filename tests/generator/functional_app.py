@@ -30,11 +30,16 @@ def recorder(package: ModuleType, out: str) -> Any:
 
     def record(method: str, payload: Any, delivery: Delivery[Any]) -> None:
         # The service also sends every message it receives, so SEND_* knows the encoding.
-        encode = getattr(package.events, "SEND_" + method.removeprefix("on_").upper()).encode
+        message = method.removeprefix("on_")
+        encode = getattr(package.events, "SEND_" + message.upper()).encode
+        headers = delivery.headers
+        if not isinstance(headers, Mapping):
+            # Typed headers: write them as they travel, with the spec's names.
+            headers = getattr(package.payloads, f"encode_{message}_headers")(headers)
         line = {
             "method": method,
             "payload": encode(payload),
-            "headers": {k: str(v) for k, v in dict(delivery.headers).items()},
+            "headers": {k: str(v) for k, v in dict(headers).items()},
             "correlation_id": delivery.correlation_id,
             "message_type": delivery.message_type,
             "routing_key": delivery.routing_key,

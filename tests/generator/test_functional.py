@@ -133,7 +133,8 @@ def test_fired_events_reach_the_typed_handlers_through_a_real_worker(
         env=service,
         log=tmp_path / "worker.log",
         name=service["AE_PACKAGE"],
-        pool="solo",
+        # Prefork, not solo: the solo pool with late acks can stall deliveries for 10 s.
+        pool="prefork",
         concurrency=1,
     )
     worker.start()

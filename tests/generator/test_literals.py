@@ -148,3 +148,24 @@ def test_imports_render_as_ruff_sorts_them(names: list[str]) -> None:
     assert text.startswith("import abc\nfrom typing import ")
     assert "\n\nimport amqp_events\nfrom amqp_events import Delivery, Headers\n\n" in text
     assert text.endswith("from . import events, payloads")
+
+
+def test_member_order_is_ruffs_natural_case_insensitive_order(tmp_path: Path) -> None:
+    names = [
+        "Payload10",
+        "Payload2",
+        "Payload1Nested",
+        "payB",
+        "PayC",
+        "Paya",
+        "PAYLOAD_X",
+        "encode_x10",
+        "encode_x9",
+        "Payload1",
+        "B10",
+    ]
+    imports = Imports().names(".payloads", *names)
+    path = tmp_path / "ordered.py"
+    path.write_text(f"{imports.render()}\n\n__all__ = {sorted_all(names)!r}\n")
+    status, output = ruff_check([str(path)], select="I,RUF022")
+    assert status == 0, output

@@ -8,14 +8,18 @@ from catalog import Handlers, payloads
 class CatalogReaderHandlers(Handlers):
     """Handlers of service 'catalog-reader'."""
 
-    def on_user_signed_up(self, payload: payloads.JsonValue, delivery: Delivery[Headers]) -> None:
+    def on_user_signed_up(
+        self,
+        payload: payloads.UserSignedUp,
+        delivery: Delivery[Headers],
+    ) -> None:
         """Handle UserSignedUp received on
         'users.signed-up': A user "signed up" (the
         first time).
         """
         raise NotImplementedError
 
-    def on_invoice_paid(self, payload: payloads.JsonValue, delivery: Delivery[Headers]) -> None:
+    def on_invoice_paid(self, payload: payloads.InvoicePaid, delivery: Delivery[Headers]) -> None:
         """Handle InvoicePaid received on 'billing.invoice.paid': An invoice was paid; the payload
         is not described.
         """

@@ -10,16 +10,20 @@ class OrdersHandlers(Handlers):
 
     def on_order_created(
         self,
-        payload: payloads.JsonValue,
-        delivery: Delivery[payloads.JsonValue],
+        payload: payloads.Order,
+        delivery: Delivery[payloads.OrderCreatedHeaders],
     ) -> None:
         """Handle OrderCreated received on 'orders.created': A customer placed an order."""
         raise NotImplementedError
 
-    def on_order_shipped(self, payload: payloads.JsonValue, delivery: Delivery[Headers]) -> None:
+    def on_order_shipped(self, payload: payloads.OrderShipped, delivery: Delivery[Headers]) -> None:
         """Handle OrderShipped received on 'orders.{region}.events'."""
         raise NotImplementedError
 
-    def on_order_cancelled(self, payload: payloads.JsonValue, delivery: Delivery[Headers]) -> None:
+    def on_order_cancelled(
+        self,
+        payload: payloads.OrderCancelled,
+        delivery: Delivery[Headers],
+    ) -> None:
         """Handle OrderCancelled received on 'orders.{region}.events'."""
         raise NotImplementedError

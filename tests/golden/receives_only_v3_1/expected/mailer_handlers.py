@@ -8,6 +8,6 @@ from mailer import Handlers, payloads
 class MailerHandlers(Handlers):
     """Handlers of service 'mailer'."""
 
-    def on_mail_requested(self, payload: payloads.JsonValue, delivery: Delivery[Headers]) -> None:
+    def on_mail_requested(self, payload: payloads.Mail, delivery: Delivery[Headers]) -> None:
         """Handle MailRequested received on 'mail.requested'."""
         raise NotImplementedError

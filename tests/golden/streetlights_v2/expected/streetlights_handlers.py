@@ -10,12 +10,12 @@ class StreetlightsHandlers(Handlers):
 
     def on_light_measured(
         self,
-        payload: payloads.JsonValue,
-        delivery: Delivery[payloads.JsonValue],
+        payload: payloads.LightMeasuredPayload,
+        delivery: Delivery[payloads.LightMeasuredHeaders],
     ) -> None:
         """Handle lightMeasured received on 'lights.{streetlightId}.measured': Light measured."""
         raise NotImplementedError
 
-    def on_status(self, payload: payloads.JsonValue, delivery: Delivery[Headers]) -> None:
+    def on_status(self, payload: payloads.Status, delivery: Delivery[Headers]) -> None:
         """Handle status received on 'lights.status'."""
         raise NotImplementedError

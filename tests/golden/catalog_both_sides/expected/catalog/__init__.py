@@ -9,14 +9,28 @@ import amqp_events
 
 from . import events
 from .handlers import Handlers, register_handlers
+from .payloads import (
+    InvoicePaid,
+    UserSignedUp,
+    decode_invoice_paid,
+    decode_user_signed_up,
+    encode_invoice_paid,
+    encode_user_signed_up,
+)
 from .publishers import fire_invoice_paid, fire_user_signed_up
 from .topology import SERVICE
 
 __all__ = [
     "SERVICE",
     "Handlers",
+    "InvoicePaid",
+    "UserSignedUp",
     "bind",
     "create_app",
+    "decode_invoice_paid",
+    "decode_user_signed_up",
+    "encode_invoice_paid",
+    "encode_user_signed_up",
     "fire_invoice_paid",
     "fire_user_signed_up",
 ]

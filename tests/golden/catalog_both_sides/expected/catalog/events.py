@@ -53,13 +53,13 @@ _USER_SIGNED_UP_PAYLOAD: Final = SchemaValidator(schemas.USER_SIGNED_UP, event="
 _INVOICE_PAID_PAYLOAD: Final = SchemaValidator(schemas.INVOICE_PAID, event="billing.invoice.paid")
 
 
-def decode_user_signed_up(data: amqp_events.JsonValue) -> payloads.JsonValue:
+def decode_user_signed_up(data: amqp_events.JsonValue) -> payloads.UserSignedUp:
     """Validate the payload of message UserSignedUp against its schema, then decode it."""
     _USER_SIGNED_UP_PAYLOAD.validate(data)
     return payloads.decode_user_signed_up(data)
 
 
-def decode_invoice_paid(data: amqp_events.JsonValue) -> payloads.JsonValue:
+def decode_invoice_paid(data: amqp_events.JsonValue) -> payloads.InvoicePaid:
     """Validate the payload of message InvoicePaid against its schema, then decode it."""
     _INVOICE_PAID_PAYLOAD.validate(data)
     return payloads.decode_invoice_paid(data)

@@ -12,7 +12,7 @@ __all__ = [
 
 
 def fire_user_signed_up(
-    payload: payloads.JsonValue,
+    payload: payloads.UserSignedUp,
     *,
     headers: amqp_events.Headers | None = None,
     correlation_id: str | None = None,
@@ -29,7 +29,7 @@ def fire_user_signed_up(
 
 
 def fire_invoice_paid(
-    payload: payloads.JsonValue,
+    payload: payloads.InvoicePaid,
     *,
     headers: amqp_events.Headers | None = None,
     correlation_id: str | None = None,

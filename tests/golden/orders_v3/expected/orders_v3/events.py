@@ -27,7 +27,7 @@ PACKAGE: Final = PackageBinding("orders_v3", topology.SERVICE)
 
 SEND_ORDER_CREATED: Final = amqp_events.OutgoingEvent(
     name="orders.created",
-    encode=payloads.encode_order_created,
+    encode=payloads.encode_order,
     schema=schemas.ORDER_CREATED,
     headers_schema=schemas.ORDER_CREATED_HEADERS,
     exchange=amqp_events.ExchangeSpec(name="orders", type="topic"),
@@ -99,26 +99,26 @@ def _json_headers(headers: amqp_events.Headers) -> amqp_events.JsonValue:
     return cast("amqp_events.JsonValue", dict(headers))
 
 
-def decode_order_created(data: amqp_events.JsonValue) -> payloads.JsonValue:
+def decode_order_created(data: amqp_events.JsonValue) -> payloads.Order:
     """Validate the payload of message OrderCreated against its schema, then decode it."""
     _ORDER_CREATED_PAYLOAD.validate(data)
-    return payloads.decode_order_created(data)
+    return payloads.decode_order(data)
 
 
-def decode_order_created_headers(headers: amqp_events.Headers) -> payloads.JsonValue:
+def decode_order_created_headers(headers: amqp_events.Headers) -> payloads.OrderCreatedHeaders:
     """Validate the headers of message OrderCreated against their schema, then decode them."""
     value = _json_headers(headers)
     _ORDER_CREATED_HEADERS.validate(value)
     return payloads.decode_order_created_headers(value)
 
 
-def decode_order_shipped(data: amqp_events.JsonValue) -> payloads.JsonValue:
+def decode_order_shipped(data: amqp_events.JsonValue) -> payloads.OrderShipped:
     """Validate the payload of message OrderShipped against its schema, then decode it."""
     _ORDER_SHIPPED_PAYLOAD.validate(data)
     return payloads.decode_order_shipped(data)
 
 
-def decode_order_cancelled(data: amqp_events.JsonValue) -> payloads.JsonValue:
+def decode_order_cancelled(data: amqp_events.JsonValue) -> payloads.OrderCancelled:
     """Validate the payload of message OrderCancelled against its schema, then decode it."""
     _ORDER_CANCELLED_PAYLOAD.validate(data)
     return payloads.decode_order_cancelled(data)

@@ -16,9 +16,9 @@ __all__ = [
 
 
 def fire_order_created(
-    payload: payloads.JsonValue,
+    payload: payloads.Order,
     *,
-    headers: payloads.JsonValue,
+    headers: payloads.OrderCreatedHeaders,
     correlation_id: str | None = None,
     message_id: str | None = None,
 ) -> str:
@@ -37,7 +37,7 @@ def fire_order_created(
 
 
 def fire_order_shipped(
-    payload: payloads.JsonValue,
+    payload: payloads.OrderShipped,
     *,
     region: Literal["eu", "us"],
     headers: amqp_events.Headers | None = None,
@@ -58,7 +58,7 @@ def fire_order_shipped(
 
 
 def fire_order_cancelled(
-    payload: payloads.JsonValue,
+    payload: payloads.OrderCancelled,
     *,
     region: Literal["eu", "us"],
     headers: amqp_events.Headers | None = None,
@@ -77,7 +77,7 @@ def fire_order_cancelled(
 
 
 def fire_audit_line(
-    payload: payloads.JsonValue,
+    payload: payloads.AuditLine,
     *,
     headers: amqp_events.Headers | None = None,
     correlation_id: str | None = None,

@@ -7,13 +7,20 @@ import amqp_events
 
 from . import events
 from .handlers import Handlers, register_handlers
+from .payloads import Body, Mail, decode_body, decode_mail, encode_body, encode_mail
 from .topology import SERVICE
 
 __all__ = [
     "SERVICE",
+    "Body",
     "Handlers",
+    "Mail",
     "bind",
     "create_app",
+    "decode_body",
+    "decode_mail",
+    "encode_body",
+    "encode_mail",
 ]
 
 

@@ -28,7 +28,7 @@ records outgoing events by name.
 _MAIL_REQUESTED_PAYLOAD: Final = SchemaValidator(schemas.MAIL_REQUESTED, event="mail.requested")
 
 
-def decode_mail_requested(data: amqp_events.JsonValue) -> payloads.JsonValue:
+def decode_mail_requested(data: amqp_events.JsonValue) -> payloads.Mail:
     """Validate the payload of message MailRequested against its schema, then decode it."""
     _MAIL_REQUESTED_PAYLOAD.validate(data)
-    return payloads.decode_mail_requested(data)
+    return payloads.decode_mail(data)

@@ -22,7 +22,7 @@ class Handlers(abc.ABC):
     """The events service 'mailer' receives; a subclass implements every method."""
 
     @abc.abstractmethod
-    def on_mail_requested(self, payload: payloads.JsonValue, delivery: Delivery[Headers]) -> None:
+    def on_mail_requested(self, payload: payloads.Mail, delivery: Delivery[Headers]) -> None:
         """Handle MailRequested received on 'mail.requested'."""
 
 

@@ -10,14 +10,18 @@ import amqp_events
 
 from . import events
 from .handlers import Handlers, register_handlers
+from .payloads import UserSignedUp, decode_user_signed_up, encode_user_signed_up
 from .publishers import fire_user_signed_up
 from .topology import SERVICE
 
 __all__ = [
     "SERVICE",
     "Handlers",
+    "UserSignedUp",
     "bind",
     "create_app",
+    "decode_user_signed_up",
+    "encode_user_signed_up",
     "fire_user_signed_up",
 ]
 

@@ -11,7 +11,7 @@ __all__ = [
 
 
 def fire_user_signed_up(
-    payload: payloads.JsonValue,
+    payload: payloads.UserSignedUp,
     *,
     headers: amqp_events.Headers | None = None,
     correlation_id: str | None = None,

@@ -7,14 +7,52 @@ import amqp_events
 
 from . import events
 from .handlers import Handlers, register_handlers
+from .payloads import (
+    DimLight,
+    LightMeasuredHeaders,
+    LightMeasuredPayload,
+    Status,
+    TurnOn,
+    TurnOnCommand,
+    decode_dim_light,
+    decode_light_measured_headers,
+    decode_light_measured_payload,
+    decode_status,
+    decode_turn_on,
+    decode_turn_on_command,
+    encode_dim_light,
+    encode_light_measured_headers,
+    encode_light_measured_payload,
+    encode_status,
+    encode_turn_on,
+    encode_turn_on_command,
+)
 from .publishers import fire_dim_light, fire_turn_on
 from .topology import SERVICE
 
 __all__ = [
     "SERVICE",
+    "DimLight",
     "Handlers",
+    "LightMeasuredHeaders",
+    "LightMeasuredPayload",
+    "Status",
+    "TurnOn",
+    "TurnOnCommand",
     "bind",
     "create_app",
+    "decode_dim_light",
+    "decode_light_measured_headers",
+    "decode_light_measured_payload",
+    "decode_status",
+    "decode_turn_on",
+    "decode_turn_on_command",
+    "encode_dim_light",
+    "encode_light_measured_headers",
+    "encode_light_measured_payload",
+    "encode_status",
+    "encode_turn_on",
+    "encode_turn_on_command",
     "fire_dim_light",
     "fire_turn_on",
 ]

@@ -67,20 +67,20 @@ def _json_headers(headers: amqp_events.Headers) -> amqp_events.JsonValue:
     return cast("amqp_events.JsonValue", dict(headers))
 
 
-def decode_light_measured(data: amqp_events.JsonValue) -> payloads.JsonValue:
+def decode_light_measured(data: amqp_events.JsonValue) -> payloads.LightMeasuredPayload:
     """Validate the payload of message lightMeasured against its schema, then decode it."""
     _LIGHT_MEASURED_PAYLOAD.validate(data)
-    return payloads.decode_light_measured(data)
+    return payloads.decode_light_measured_payload(data)
 
 
-def decode_light_measured_headers(headers: amqp_events.Headers) -> payloads.JsonValue:
+def decode_light_measured_headers(headers: amqp_events.Headers) -> payloads.LightMeasuredHeaders:
     """Validate the headers of message lightMeasured against their schema, then decode them."""
     value = _json_headers(headers)
     _LIGHT_MEASURED_HEADERS.validate(value)
     return payloads.decode_light_measured_headers(value)
 
 
-def decode_status(data: amqp_events.JsonValue) -> payloads.JsonValue:
+def decode_status(data: amqp_events.JsonValue) -> payloads.Status:
     """Validate the payload of message status against its schema, then decode it."""
     _STATUS_PAYLOAD.validate(data)
     return payloads.decode_status(data)

@@ -12,7 +12,7 @@ __all__ = [
 
 
 def fire_turn_on(
-    payload: payloads.JsonValue,
+    payload: payloads.TurnOn,
     *,
     streetlight_id: str,
     headers: amqp_events.Headers | None = None,
@@ -33,7 +33,7 @@ def fire_turn_on(
 
 
 def fire_dim_light(
-    payload: payloads.JsonValue,
+    payload: payloads.DimLight,
     *,
     streetlight_id: str,
     headers: amqp_events.Headers | None = None,
