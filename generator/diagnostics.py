@@ -63,7 +63,19 @@ def errors_in(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diagnostics if d.level == "error"]
 
 
+def _document_order(diagnostic: Diagnostic) -> tuple[bool, str, int, int, str]:
+    # Location compares the pointer before the line; document order is by line.
+    place = diagnostic.location
+    return (
+        diagnostic.level != "error",
+        place.file,
+        place.line or 0,
+        place.column or 0,
+        place.pointer,
+    )
+
+
 def render_all(diagnostics: Iterable[Diagnostic]) -> str:
     """Render diagnostics one per line, errors first, then in document order."""
-    ordered = sorted(diagnostics, key=lambda d: (d.level != "error", d.location))
+    ordered = sorted(diagnostics, key=_document_order)
     return "\n".join(d.render() for d in ordered)

@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 
 from generator.diagnostics import Diagnostic, Location
 from generator.schema_graph import JsonSchema, SchemaGraph
+from generator.types.build import build_model
+from generator.types.render_examples import render_examples
+from generator.types.render_payloads import render_payloads
+from generator.types.render_schemas import render_schemas
 
 __all__ = ["RootBinding", "TypeRoot", "TypesModule", "build_types"]
 
@@ -52,6 +56,8 @@ class RootBinding:
     """Name of the constant in ``schemas.py`` holding the normalized schema."""
     public_names: tuple[str, ...] = ()
     """Names in ``payloads.py`` a user needs to build or read this root (classes, enums)."""
+    examples: str | None = None
+    """Name of the constant in ``examples.py`` holding the root's examples, if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,4 +79,33 @@ def build_types(
     reserved_names: frozenset[str] = frozenset(),
 ) -> TypesModule:
     """Build the payload types of ``roots``; names in ``reserved_names`` are never used."""
-    raise NotImplementedError("The type builder is not written yet.")
+    model = build_model(
+        graph,
+        [(r.key, r.schema, r.name_hint, r.location, r.examples) for r in roots],
+        reserved=reserved_names,
+    )
+    bindings = {
+        root.key: RootBinding(
+            key=root.key,
+            annotation=f"payloads.{root.type_name}",
+            encode=root.encode,
+            decode=root.decode,
+            schema=root.schema,
+            public_names=root.public_names,
+            examples=root.examples_constant,
+        )
+        for root in model.roots
+    }
+    public = tuple(
+        name
+        for definition in model.definitions
+        for name in (definition.name, definition.encode, definition.decode)
+    )
+    return TypesModule(
+        roots=bindings,
+        payloads_source=render_payloads(model),
+        schemas_source=render_schemas(model),
+        examples_source=render_examples(model),
+        public_names=public,
+        diagnostics=model.diagnostics,
+    )

@@ -1,0 +1,98 @@
+"""Build the intermediate model (``Service``) from a validated, resolved document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.diagnostics import Diagnostic
+from generator.documents import Documents
+from generator.model import v2, v3
+from generator.model.reader import Reader
+from generator.model.values import (
+    Archive,
+    Channel,
+    CorrelationId,
+    Direction,
+    Exchange,
+    ExchangeType,
+    Message,
+    Operation,
+    Parameter,
+    Publish,
+    Retry,
+    Service,
+)
+from generator.names import slug, snake_name
+from generator.resolve import ResolvedSchemas
+from generator.validate import Version
+
+__all__ = [
+    "Archive",
+    "Channel",
+    "CorrelationId",
+    "Direction",
+    "Exchange",
+    "ExchangeType",
+    "Message",
+    "ModelResult",
+    "Operation",
+    "Parameter",
+    "Publish",
+    "Retry",
+    "Service",
+    "build_model",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelResult:
+    """The model, or None when the document means something that cannot be generated."""
+
+    service: Service | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def build_model(
+    documents: Documents,
+    version: Version,
+    schemas: ResolvedSchemas,
+    *,
+    service: str | None = None,
+    package: str | None = None,
+) -> ModelResult:
+    """Read the operations, channels and messages of the root document into a ``Service``."""
+    root = documents.root()
+    if root is None or not isinstance(root.value, dict):  # pragma: no cover - validated before
+        return ModelResult(None, ())
+    reader = Reader(documents, schemas, version, root)
+    read = v2.read_operations if version[0] == 2 else v3.read_operations
+    operations = tuple(read(reader))
+    for operation in operations:
+        if operation.direction == "send" and (operation.retry or operation.archive):
+            reader.diagnostics.append(
+                Diagnostic(
+                    "warning",
+                    operation.location,
+                    f"Operation {operation.id!r} sends its messages, so its retry and archive "
+                    "settings have no effect; they apply to operations that receive.",
+                )
+            )
+    info = reader.fields(root.child("info"))
+    title = info.get("title") if isinstance(info.get("title"), str) else ""
+    named = info.get("x-amqp-events-service")
+    chosen = service or (named if isinstance(named, str) else None) or slug(str(title))
+    errors = [d for d in reader.diagnostics if d.level == "error"]
+    model = Service(
+        name=chosen,
+        package=package or snake_name(chosen, fallback="events"),
+        title=str(title),
+        version=str(info.get("version", "")),
+        description=str(info.get("description", ""))
+        if isinstance(info.get("description"), str)
+        else "",
+        asyncapi=str(root.value.get("asyncapi", "")),
+        source=documents.root_file,
+        operations=operations,
+        roots=tuple(reader.roots),
+    )
+    return ModelResult(None if errors else model, tuple(reader.diagnostics))

@@ -1,0 +1,110 @@
+"""Read AMQP bindings into model values: a channel's exchange, an operation's publish options.
+
+What the runtime cannot honour (the default exchange, a vhost, exchange flags other than
+durable and not auto-deleted, cc/bcc) is said in a warning at the binding's place.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from generator.documents import Node
+from generator.model.values import Exchange, ExchangeType, Publish
+
+if TYPE_CHECKING:
+    from generator.model.reader import Reader
+
+__all__ = ["read_exchange", "read_publish"]
+
+_EXCHANGE_TYPES: dict[object, ExchangeType] = {
+    "topic": "topic",
+    "direct": "direct",
+    "fanout": "fanout",
+    "headers": "headers",
+}
+
+
+def _whole(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def read_exchange(reader: Reader, channel: Node) -> Exchange:
+    """The exchange of a channel's AMQP binding; the app's default exchange without one."""
+    amqp = reader.amqp(channel.child("bindings"))
+    if amqp is None or not isinstance(amqp.value, dict):
+        return Exchange()
+    exchange = amqp.value.get("exchange")
+    if amqp.value.get("is") == "queue":
+        reader.warn(
+            amqp.child("is"),
+            "The channel is bound as a queue ('is: queue'); the service consumes it "
+            "through its own queue '<service>.<address>', bound to the exchange with the "
+            "address as routing key, and publishes to that exchange.",
+        )
+    if not isinstance(exchange, dict):
+        return Exchange()
+    return _named_exchange(reader, amqp.child("exchange"), exchange)
+
+
+def _named_exchange(reader: Reader, place: Node, exchange: dict[str, object]) -> Exchange:
+    name = exchange.get("name") if isinstance(exchange.get("name"), str) else None
+    kind = exchange.get("type", "topic")
+    if kind == "default" or not name:
+        if kind not in ("topic", "default"):
+            reader.warn(
+                place,
+                f"The exchange has type {kind!r} but no name; events use the app's default "
+                "topic exchange instead.",
+            )
+        elif kind == "default":
+            reader.warn(
+                place.child("type"),
+                "The AMQP default exchange cannot be bound to; events use the app's "
+                "default topic exchange instead.",
+            )
+        return Exchange()
+    vhost = exchange.get("vhost")
+    if isinstance(vhost, str) and vhost not in ("", "/"):
+        reader.warn(
+            place.child("vhost"),
+            f"The vhost {vhost!r} is not chosen by generated code; it is part of the broker "
+            "URL given to create_app().",
+        )
+    durable = exchange.get("durable", True)
+    auto_delete = exchange.get("autoDelete", False)
+    if durable is not True or auto_delete is not False:
+        reader.warn(
+            place,
+            f"The exchange {name!r} is declared durable={durable} autoDelete={auto_delete} in "
+            "the document; topology.EXCHANGES records that, but amqp_events declares every "
+            "exchange durable and not auto-deleted, so declaring it against an existing "
+            "exchange with other flags fails.",
+        )
+    return Exchange(
+        name=str(name),
+        type=_EXCHANGE_TYPES.get(kind, "topic"),
+        durable=durable is True,
+        auto_delete=auto_delete is True,
+    )
+
+
+def read_publish(reader: Reader, bindings: Node) -> Publish:
+    """AMQP publish options (delivery mode, priority, expiration, mandatory) of an operation."""
+    amqp = reader.amqp(bindings)
+    if amqp is None or not isinstance(amqp.value, dict):
+        return Publish()
+    value = amqp.value
+    for unused in ("cc", "bcc", "replyTo", "userId", "timestamp"):
+        if unused in value:
+            reader.warn(
+                amqp.child(unused),
+                f"The AMQP binding's {unused!r} is not used by generated code; events are "
+                "published with the channel address as routing key.",
+            )
+    mandatory = value.get("mandatory")
+    return Publish(
+        delivery_mode=1 if value.get("deliveryMode") == 1 else 2,
+        priority=_whole(value.get("priority")),
+        expiration_ms=_whole(value.get("expiration")),
+        mandatory=mandatory if isinstance(mandatory, bool) else None,
+    )

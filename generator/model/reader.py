@@ -1,0 +1,291 @@
+"""Reading the parts of a document that 2.x and 3.x share into model values.
+
+``Reader`` holds what building the model needs (the documents, the resolved schemas,
+the diagnostics so far) and turns message, channel and binding objects into model
+values. Documents were validated before, so this code only decides meaning; what it
+cannot honour it says in a warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from generator.diagnostics import Diagnostic, Location
+from generator.documents import Documents, Node, RefProblem, is_reference
+from generator.model.amqp import read_exchange
+from generator.model.values import Channel, CorrelationId, Message, Parameter
+from generator.resolve import ResolvedSchemas
+from generator.types import TypeRoot
+from generator.validate import Version
+from generator.validate.common import correlation_location, parameter_names
+
+__all__ = ["Reader", "text_of"]
+
+_JSON_MEDIA = ("application/json", "text/json")
+_ABSENT = object()
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def text_of(node: Node | None) -> str:
+    """The string at ``node``, or ``""`` when it is absent or not a string."""
+    return _text(node.value) if node is not None else ""
+
+
+def _is_json_media(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media in _JSON_MEDIA or media.endswith("+json")
+
+
+@dataclass
+class Reader:
+    """Turns validated document objects into model values, once per object."""
+
+    documents: Documents
+    schemas: ResolvedSchemas
+    version: Version
+    root: Node
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    roots: list[TypeRoot] = field(default_factory=list)
+    _messages: dict[str, Message] = field(default_factory=dict)
+    _channels: dict[str, Channel] = field(default_factory=dict)
+    _names: dict[str, str] = field(default_factory=dict)
+    _warned: set[tuple[str, str]] = field(default_factory=set)
+
+    # -- reporting ---------------------------------------------------------------------
+
+    def where(self, node: Node) -> Location:
+        """The location of a node."""
+        return self.documents.where(node)
+
+    def warn(self, node: Node, message: str) -> None:
+        """Record a warning at ``node``, once per place and sentence."""
+        if (node.key, message) not in self._warned:
+            self._warned.add((node.key, message))
+            self.diagnostics.append(Diagnostic("warning", self.where(node), message))
+
+    def error(self, node: Node, message: str) -> None:
+        """Record an error at ``node``."""
+        self.diagnostics.append(Diagnostic("error", self.where(node), message))
+
+    def deref(self, node: Node) -> Node:
+        """Follow references; validation guarantees they resolve."""
+        end = self.documents.deref(node)
+        return node if isinstance(end, RefProblem) else end
+
+    def fields(self, node: Node) -> dict[str, object]:
+        """The object at ``node`` (after references), or an empty one."""
+        value = self.deref(node).value
+        return value if isinstance(value, dict) else {}
+
+    # -- traits ------------------------------------------------------------------------
+
+    def merged(self, node: Node) -> dict[str, Node]:
+        """An object's fields with its traits applied, each field with its own place.
+
+        2.x applies traits over the object (a trait's field wins); 3.x applies the
+        object over its traits (the object's own field wins).
+        """
+        own = self.deref(node)
+        value = own.value if isinstance(own.value, dict) else {}
+        result = {key: own.child(key) for key in value if key != "traits"}
+        traits = value.get("traits")
+        if not isinstance(traits, list):
+            return result
+        for index in range(len(traits)):
+            trait = self.deref(own.child("traits").child(index))
+            if not isinstance(trait.value, dict):
+                continue
+            for key in trait.value:
+                if self.version[0] == 2 or key not in result:
+                    result[key] = trait.child(key)
+        return result
+
+    # -- channels ----------------------------------------------------------------------
+
+    def channel(self, node: Node, channel_id: str, address: str, *, key: str) -> Channel:
+        """The channel at ``node`` (already dereferenced), read once per ``key``."""
+        known = self._channels.get(key)
+        if known is not None:
+            return known
+        value = node.value if isinstance(node.value, dict) else {}
+        channel = Channel(
+            key=key,
+            id=channel_id,
+            address=address,
+            parameters=tuple(self._parameters(node, address)),
+            exchange=read_exchange(self, node),
+            description=_text(value.get("description")),
+            location=self.where(node),
+        )
+        if channel.parameters_inside_words:
+            self.warn(
+                node,
+                f"The address {address!r} has a parameter inside a routing-key word; the "
+                f"handler queue is bound with {channel.binding_key!r}, where '*' stands for the "
+                "whole word. Separate parameters with '.' (e.g. 'users.{id}.signedup') so the "
+                "binding matches only this channel's events.",
+            )
+        self._channels[key] = channel
+        return channel
+
+    def _parameters(self, node: Node, address: str) -> Iterator[Parameter]:
+        declared = self.fields(node.child("parameters"))
+        for name in dict.fromkeys(parameter_names(address)):
+            spec = self.fields(node.child("parameters").child(name)) if name in declared else {}
+            enum = spec.get("enum")
+            if self.version[0] == 2:
+                schema = spec.get("schema")
+                enum = schema.get("enum") if isinstance(schema, dict) else None
+            values = tuple(v for v in enum if isinstance(v, str)) if isinstance(enum, list) else ()
+            yield Parameter(name=name, description=_text(spec.get("description")), enum=values)
+
+    def amqp(self, node: Node) -> Node | None:
+        """The AMQP binding inside a Bindings Object (or a reference to one)."""
+        bindings = self.deref(node)
+        if not isinstance(bindings.value, dict) or "amqp" not in bindings.value:
+            return None
+        return self.deref(bindings.child("amqp"))
+
+    # -- messages ------------------------------------------------------------------------
+
+    def message(self, node: Node, fallback: str, default_content_type: str | None) -> Message:
+        """The message at ``node`` (a reference or an object), read once."""
+        end = self.deref(node)
+        known = self._messages.get(end.key)
+        if known is not None:
+            return known
+        fields = self.merged(end)
+
+        def text(name: str) -> str:
+            found = fields.get(name)
+            return _text(found.value) if found is not None else ""
+
+        name = text("name") or text("messageId") or fallback
+        unique = self._unique(name, end.key)
+        amqp = self.amqp(fields["bindings"]) if "bindings" in fields else None
+        amqp_value = amqp.value if amqp is not None and isinstance(amqp.value, dict) else {}
+        type_name = _text(amqp_value.get("messageType")) or name
+        content_type = text("contentType") or default_content_type or "application/json"
+        if not _is_json_media(content_type):
+            place = fields.get("contentType", end)
+            self.error(
+                place,
+                f"Message {name!r} has the content type {content_type!r}; amqp_events sends "
+                "and receives JSON bodies only (application/json or a +json type).",
+            )
+        examples = self._examples(fields.get("examples"))
+        payload_site = self._site(fields.get("payload"))
+        payload = TypeRoot(
+            key=f"messages/{unique}/payload",
+            schema=self.schemas.roots.get(payload_site.key, {}) if payload_site else {},
+            name_hint=name,
+            location=self.where(payload_site or end),
+            examples=tuple(e[0] for e in examples if e[0] is not _ABSENT),
+        )
+        self.roots.append(payload)
+        headers: TypeRoot | None = None
+        headers_site = self._site(fields.get("headers"))
+        if headers_site is not None:
+            self._check_headers(headers_site, name)
+            headers = TypeRoot(
+                key=f"messages/{unique}/headers",
+                schema=self.schemas.roots.get(headers_site.key, {}),
+                name_hint=f"{name}Headers",
+                location=self.where(headers_site),
+                examples=tuple(e[1] for e in examples if e[1] is not _ABSENT),
+            )
+            self.roots.append(headers)
+        message = Message(
+            key=end.key,
+            name=name,
+            type_name=type_name,
+            payload=payload,
+            headers=headers,
+            headers_required=headers_site is not None and self._requires(headers_site),
+            correlation_id=self._correlation(fields.get("correlationId")),
+            title=text("title"),
+            summary=text("summary"),
+            description=text("description"),
+            location=self.where(end),
+        )
+        if amqp_value.get("contentEncoding") not in (None, "", "utf-8", "utf8", "identity"):
+            self.warn(
+                amqp.child("contentEncoding") if amqp else end,
+                "The AMQP contentEncoding is not applied: bodies are UTF-8 JSON.",
+            )
+        self._messages[end.key] = message
+        return message
+
+    def _unique(self, name: str, key: str) -> str:
+        candidate = name
+        counter = 2
+        while self._names.setdefault(candidate, key) != key:
+            candidate = f"{name}_{counter}"
+            counter += 1
+        return candidate
+
+    def _site(self, node: Node | None) -> Node | None:
+        """The node of a payload or headers schema, inside a Multi Format Schema if any."""
+        if node is None:
+            return None
+        end = self.deref(node)
+        for candidate in (node, end):
+            value = candidate.value
+            if isinstance(value, dict) and "schemaFormat" in value and "schema" in value:
+                return candidate.child("schema") if not is_reference(value) else None
+        return node
+
+    def _resolved(self, site: Node) -> object:
+        schema: object = self.schemas.roots.get(site.key)
+        for _ in range(16):  # a chain of references to the actual schema
+            if not isinstance(schema, dict) or "$ref" not in schema:
+                break
+            schema = self.schemas.nodes.get(str(schema["$ref"]))
+        return schema
+
+    def _requires(self, site: Node) -> bool:
+        schema = self._resolved(site)
+        return isinstance(schema, dict) and bool(schema.get("required"))
+
+    def _check_headers(self, site: Node, name: str) -> None:
+        schema = self._resolved(site)
+        kind = schema.get("type") if isinstance(schema, dict) else None
+        if kind is not None and kind != "object":
+            self.error(
+                site,
+                f"The headers of message {name!r} have the schema type {kind!r}; AMQP "
+                "application headers are a table, so their schema must be of type 'object'.",
+            )
+
+    def _correlation(self, node: Node | None) -> CorrelationId | None:
+        if node is None:
+            return None
+        value = self.fields(node)
+        location = value.get("location")
+        parsed = correlation_location(location) if isinstance(location, str) else None
+        if parsed is None:
+            return None
+        source, pointer = parsed
+        correlation = CorrelationId(
+            source="header" if source == "header" else "payload", pointer=pointer
+        )
+        if source == "header" and correlation.header is None:
+            self.warn(
+                node,
+                "Only a top-level header can carry the correlation id automatically; the AMQP "
+                "correlation_id property is set, the header is left to the caller.",
+            )
+        return correlation
+
+    def _examples(self, node: Node | None) -> list[tuple[object, object]]:
+        if node is None or not isinstance(node.value, list):
+            return []
+        found = []
+        for item in node.value:
+            if isinstance(item, dict):
+                found.append((item.get("payload", _ABSENT), item.get("headers", _ABSENT)))
+        return found

@@ -1,0 +1,201 @@
+"""The intermediate model: what a document means for a service, as frozen values.
+
+AsyncAPI 2.x and 3.x documents both become a ``Service``: operations that send or
+receive messages on channels. Versions differ only in how they are read (``v2``,
+``v3``); nothing after this point knows which version the document had.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from generator.diagnostics import Location
+from generator.types import TypeRoot
+
+__all__ = [
+    "Archive",
+    "Channel",
+    "CorrelationId",
+    "Direction",
+    "Exchange",
+    "ExchangeType",
+    "Message",
+    "Operation",
+    "Parameter",
+    "Publish",
+    "Retry",
+    "Service",
+]
+
+Direction = Literal["send", "receive"]
+ExchangeType = Literal["topic", "direct", "fanout", "headers"]
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """The exchange a channel's events travel through; ``name`` None is the app's default."""
+
+    name: str | None = None
+    type: ExchangeType = "topic"
+    durable: bool = True
+    auto_delete: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """A ``{name}`` in a channel address: one routing-key word chosen when firing."""
+
+    name: str
+    description: str = ""
+    enum: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """Where events go: the address is the event name and the routing key."""
+
+    key: str
+    """Where the channel object is written (``file#pointer``): its identity."""
+    id: str
+    """The channel's name in the document (3.x key, or the 2.x address)."""
+    address: str
+    parameters: tuple[Parameter, ...] = ()
+    exchange: Exchange = field(default_factory=Exchange)
+    description: str = ""
+    location: Location = field(default_factory=lambda: Location(""))
+
+    @property
+    def binding_key(self) -> str:
+        """The address with each word that holds a ``{parameter}`` replaced by ``*``.
+
+        Topic exchanges match whole dot-separated words, so a word that only partly is
+        a parameter (``user-{id}``) still becomes ``*``.
+        """
+        return ".".join(
+            "*" if _PLACEHOLDER.search(word) else word for word in self.address.split(".")
+        )
+
+    @property
+    def parameters_inside_words(self) -> bool:
+        """Tell whether some parameter shares its routing-key word with other text."""
+        return any(
+            _PLACEHOLDER.search(word) and not _PLACEHOLDER.fullmatch(word)
+            for word in self.address.split(".")
+        )
+
+    def address_parts(self) -> tuple[tuple[str, bool], ...]:
+        """The address split into literal text and parameter names (flag True)."""
+        parts: list[tuple[str, bool]] = []
+        position = 0
+        for match in _PLACEHOLDER.finditer(self.address):
+            if match.start() > position:
+                parts.append((self.address[position : match.start()], False))
+            parts.append((match.group(1), True))
+            position = match.end()
+        if position < len(self.address):
+            parts.append((self.address[position:], False))
+        return tuple(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class CorrelationId:
+    """Where a message carries its correlation id: a header, or a place in the payload."""
+
+    source: Literal["header", "payload"]
+    pointer: str
+    """JSON pointer inside the headers or the payload, e.g. ``/x-correlation-id``."""
+
+    @property
+    def header(self) -> str | None:
+        """The header name when the id is a top-level header, else None."""
+        if self.source != "header" or self.pointer.count("/") != 1:
+            return None
+        return self.pointer[1:].replace("~1", "/").replace("~0", "~")
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One kind of message: its payload and headers schemas and how it is recognised."""
+
+    key: str
+    """Where the message object is written (``file#pointer``): its identity."""
+    name: str
+    """The message's name in the document; the source of its Python names."""
+    type_name: str
+    """The AMQP ``type`` property that identifies it on the wire."""
+    payload: TypeRoot
+    headers: TypeRoot | None = None
+    headers_required: bool = False
+    """True when the headers schema requires some header, so headers must be given."""
+    correlation_id: CorrelationId | None = None
+    title: str = ""
+    summary: str = ""
+    description: str = ""
+    location: Location = field(default_factory=lambda: Location(""))
+
+
+@dataclass(frozen=True, slots=True)
+class Publish:
+    """AMQP publish options from an operation's binding."""
+
+    delivery_mode: Literal[1, 2] = 2
+    priority: int | None = None
+    expiration_ms: int | None = None
+    mandatory: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Retry:
+    """``x-amqp-events-retry``: explicit delays, or an exponential ladder."""
+
+    delays: tuple[float, ...] | None = None
+    max_retries: int = 8
+    interval_start: float = 1.0
+    interval_factor: float = 2.0
+    interval_max: float = 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Archive:
+    """``x-amqp-events-archive``: the limits of a handler's archive (None keeps the default)."""
+
+    ttl: float | None = None
+    max_length: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """The application sends, or receives, some messages on a channel."""
+
+    id: str
+    direction: Direction
+    channel: Channel
+    messages: tuple[Message, ...]
+    summary: str = ""
+    description: str = ""
+    publish: Publish = field(default_factory=Publish)
+    retry: Retry | None = None
+    archive: Archive | None = None
+    location: Location = field(default_factory=lambda: Location(""))
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """Everything the generated package is made from."""
+
+    name: str
+    """The service name: prefix of its queues, retry ladder and archive."""
+    package: str
+    title: str
+    version: str
+    description: str
+    asyncapi: str
+    source: str
+    """The document's file name, as generated files mention it."""
+    operations: tuple[Operation, ...]
+    roots: tuple[TypeRoot, ...]
+    """Every payload and headers schema, in document order, for the types stage."""

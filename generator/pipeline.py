@@ -1,0 +1,224 @@
+"""The generator end to end: load, validate, resolve, model, types, render, format.
+
+``compile_document`` runs every stage in memory and returns the generated tree with
+all diagnostics; ``generate`` then writes it and ``check`` compares it with the disk.
+Problems in the document are values (``Diagnostic``), never exceptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import types as types_stage
+from generator.diagnostics import Diagnostic, Location, errors_in, render_all
+from generator.documents import Documents
+from generator.format import finish, finish_all
+from generator.model import Service, build_model
+from generator.names import package_problem
+from generator.output import Drift, Tree, WriteReport, compare_tree, write_tree
+from generator.plan import plan_package, reserved_names
+from generator.render.package import (
+    TYPES_MODULES,
+    header_line,
+    render_package,
+    render_scaffold,
+)
+from generator.resolve import ResolvedSchemas, resolve_schemas
+from generator.types import TypesModule
+from generator.validate import unused_components, validate
+from generator.validate.extensions import SERVICE_NAME
+
+__all__ = [
+    "CheckResult",
+    "Compiled",
+    "GenerateResult",
+    "Options",
+    "TypesStage",
+    "check",
+    "compile_document",
+    "generate",
+]
+
+TypesStage = Callable[..., TypesModule]
+"""``build_types(graph, roots, *, reserved_names=...)``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What to generate from which document, and where."""
+
+    spec: Path
+    output: Path
+    package: str | None = None
+    service: str | None = None
+    both_sides: bool = False
+    """Generate fire_* and handlers for every operation, whatever its direction."""
+    display: str | None = None
+    """How to show the document's path in diagnostics (defaults to ``spec``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """The generated tree (None when there are errors) and every diagnostic."""
+
+    tree: Tree | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GenerateResult:
+    """What ``generate`` did."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    report: WriteReport | None = None
+    package: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Tell whether the package was generated and written."""
+        return self.report is not None and not errors_in(self.diagnostics)
+
+    def raise_for_errors(self) -> None:
+        """Raise ``amqp_events.SpecError`` carrying every error, when there is one."""
+        _raise_for(self.diagnostics)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """What ``check`` found."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    drift: Drift | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Tell whether the document compiles and the disk matches it."""
+        return self.drift is not None and self.drift.clean and not errors_in(self.diagnostics)
+
+    def raise_for_errors(self) -> None:
+        """Raise ``amqp_events.SpecError`` carrying every error, when there is one."""
+        _raise_for(self.diagnostics)
+
+
+def _raise_for(diagnostics: Sequence[Diagnostic]) -> None:
+    errors = errors_in(diagnostics)
+    if errors:
+        # Imported here: the runtime pulls in Celery, which compiling a document never needs.
+        from amqp_events.errors import SpecError  # noqa: PLC0415
+
+        raise SpecError(
+            f"The AsyncAPI document has {len(errors)} error(s):\n{render_all(errors)}", errors
+        )
+
+
+def _unique(diagnostics: Sequence[Diagnostic]) -> tuple[Diagnostic, ...]:
+    return tuple(dict.fromkeys(diagnostics))
+
+
+def _option_problems(options: Options) -> list[Diagnostic]:
+    problems = []
+    if options.service is not None and not SERVICE_NAME.fullmatch(options.service):
+        problems.append(
+            Diagnostic(
+                "error",
+                Location("--service"),
+                f"The service name {options.service!r} is not allowed; use 1 to 200 letters, "
+                "digits, '.', '-' or '_', starting with a letter or digit.",
+            )
+        )
+    if options.package is not None:
+        problem = package_problem(options.package)
+        if problem:
+            problems.append(Diagnostic("error", Location("--package"), problem))
+    return problems
+
+
+@dataclass(frozen=True, slots=True)
+class _Front:
+    """The document read, checked and modelled: what the types stage starts from."""
+
+    documents: Documents | None
+    schemas: ResolvedSchemas | None
+    service: Service | None
+    diagnostics: list[Diagnostic]
+
+
+def _front(options: Options) -> _Front:
+    """Load, validate, resolve and model the document; stop at the first stage with errors."""
+    found = _option_problems(options)
+    if found:
+        return _Front(None, None, None, found)
+    documents = Documents(options.spec, display=options.display)
+    validation = validate(documents)
+    found.extend(validation.diagnostics)
+    if validation.version is None:
+        return _Front(documents, None, None, found)
+    schemas = resolve_schemas(documents, validation.schema_sites)
+    found.extend(schemas.diagnostics)
+    if errors_in(found):
+        return _Front(documents, schemas, None, found)
+    model = build_model(
+        documents, validation.version, schemas, service=options.service, package=options.package
+    )
+    found.extend(model.diagnostics)
+    found.extend(unused_components(documents, documents.referenced))
+    service = model.service
+    if service is not None and not errors_in(found):
+        problem = package_problem(service.package)
+        if problem:
+            found.append(
+                Diagnostic(
+                    "error",
+                    Location("--package"),
+                    f"{problem} The name comes from the service name {service.name!r}; choose "
+                    "another with --package.",
+                )
+            )
+    return _Front(documents, schemas, None if errors_in(found) else service, found)
+
+
+def compile_document(options: Options, *, build_types: TypesStage | None = None) -> Compiled:
+    """Run every stage in memory; the tree is None when any error was found."""
+    front = _front(options)
+    found = front.diagnostics
+    if front.service is None or front.schemas is None or front.documents is None:
+        return Compiled(None, _unique(found))
+    service = front.service
+    graph = front.schemas.graph(front.documents, [root.schema for root in service.roots])
+    stage = build_types or types_stage.build_types
+    reserved = reserved_names(service, both_sides=options.both_sides)
+    types = stage(graph, service.roots, reserved_names=reserved)
+    found.extend(types.diagnostics)
+    if errors_in(found):
+        return Compiled(None, _unique(found))
+    plan = plan_package(service, types, both_sides=options.both_sides)
+    rendered = render_package(plan, header=header_line(service.source))
+    verified = {f"{service.package}/{name}" for name in TYPES_MODULES}
+    files = finish_all(rendered, verified=verified)
+    scaffold_path, scaffold_text = render_scaffold(plan)
+    tree = Tree(
+        package=service.package,
+        files=files,
+        scaffold=(scaffold_path, finish(scaffold_path, scaffold_text)),
+    )
+    return Compiled(tree, _unique(found))
+
+
+def generate(options: Options, *, build_types: TypesStage | None = None) -> GenerateResult:
+    """Compile the document and write the package (and the scaffold, when absent)."""
+    compiled = compile_document(options, build_types=build_types)
+    if compiled.tree is None:
+        return GenerateResult(compiled.diagnostics)
+    report = write_tree(options.output, compiled.tree)
+    diagnostics = _unique([*compiled.diagnostics, *report.diagnostics])
+    return GenerateResult(diagnostics, report, compiled.tree.package)
+
+
+def check(options: Options, *, build_types: TypesStage | None = None) -> CheckResult:
+    """Compile the document and compare the package with the disk; write nothing."""
+    compiled = compile_document(options, build_types=build_types)
+    if compiled.tree is None:
+        return CheckResult(compiled.diagnostics)
+    return CheckResult(compiled.diagnostics, compare_tree(options.output, compiled.tree))

@@ -1,0 +1,281 @@
+"""Decide the generated package's Python names: the last step of the intermediate model.
+
+The model says what is sent and received; the plan says what each thing is called in
+code (``fire_order_created``, ``Handlers.on_order_created``, ``SEND_ORDER_CREATED``),
+with every collision resolved the same way on every run. Templates see only the plan.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from generator.model import Archive, Channel, Exchange, Message, Operation, Retry, Service
+from generator.names import constant_name, pascal_name, safe_identifier, snake_name, unique
+from generator.render.literals import py_str, summary
+from generator.types import RootBinding, TypesModule
+
+__all__ = [
+    "PACKAGE_NAMES",
+    "PackagePlan",
+    "Param",
+    "Received",
+    "ReceivedMessage",
+    "Sent",
+    "plan_package",
+    "reserved_names",
+]
+
+PACKAGE_NAMES = frozenset(
+    {
+        "SERVICE",
+        "Any",
+        "Handlers",
+        "register_handlers",
+        "bind",
+        "create_app",
+        "events",
+        "examples",
+        "handlers",
+        "payloads",
+        "publishers",
+        "schemas",
+        "topology",
+        "amqp_events",
+    }
+)
+"""Names the package's ``__init__`` defines itself; payload types must not take them."""
+
+_FIRE_KEYWORDS = frozenset({"payload", "headers", "correlation_id", "message_id"})
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """A channel parameter as a keyword argument of ``fire_*``."""
+
+    name: str
+    python: str
+    annotation: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """A message the service publishes on a channel: one ``fire_*`` function."""
+
+    function: str
+    constant: str
+    channel: Channel
+    message: Message
+    operation: Operation
+    payload: RootBinding
+    headers: RootBinding | None
+    parameters: tuple[Param, ...]
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedMessage:
+    """A message the service handles: one abstract ``Handlers`` method."""
+
+    method: str
+    binder: str
+    """The private function that decodes the message and binds it to ``method``."""
+    decode: str
+    """``events.<decode>``: validate and decode the payload."""
+    decode_headers: str | None
+    """``events.<decode_headers>``: validate and decode typed headers, if any."""
+    payload_validator: str
+    headers_validator: str | None
+    headers_annotation: str
+    """The type of ``Delivery.headers``: generated, or ``Headers`` (``amqp_events.Headers``)."""
+    message: Message
+    payload: RootBinding
+    headers: RootBinding | None
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """A channel the service consumes: one queue, one ``IncomingEvent``."""
+
+    constant: str
+    decoder: str
+    channel: Channel
+    operation: Operation
+    messages: tuple[ReceivedMessage, ...]
+    retry: Retry | None
+    archive: Archive | None
+
+    @property
+    def message_types(self) -> tuple[str, ...]:
+        """The AMQP ``type`` values of its messages, sorted."""
+        return tuple(sorted({m.message.type_name for m in self.messages}))
+
+
+@dataclass(frozen=True, slots=True)
+class PackagePlan:
+    """Everything the templates render, named."""
+
+    service: Service
+    sent: tuple[Sent, ...]
+    received: tuple[Received, ...]
+    exchanges: tuple[Exchange, ...]
+    types: TypesModule
+    scaffold_module: str
+    scaffold_class: str
+
+    @property
+    def typed_headers(self) -> bool:
+        """Tell whether some received message has generated headers."""
+        return any(m.headers is not None for r in self.received for m in r.messages)
+
+
+def _sends(service: Service, both_sides: bool) -> list[tuple[Operation, Message]]:
+    found: dict[tuple[str, str], tuple[Operation, Message]] = {}
+    for operation in service.operations:
+        if operation.direction == "send" or both_sides:
+            for message in operation.messages:
+                found.setdefault((operation.channel.key, message.key), (operation, message))
+    return list(found.values())
+
+
+def _receives(service: Service, both_sides: bool) -> list[tuple[Operation, list[Message]]]:
+    found: dict[str, tuple[Operation, list[Message]]] = {}
+    for operation in service.operations:
+        if operation.direction == "receive" or both_sides:
+            _, messages = found.setdefault(operation.channel.key, (operation, []))
+            for message in operation.messages:
+                if all(m.key != message.key for m in messages):
+                    messages.append(message)
+    return list(found.values())
+
+
+def _names(pairs: Iterable[tuple[Channel, Message]], prefix: str) -> list[str]:
+    """``<prefix><message>``, qualified by the channel where the message name repeats."""
+    pairs = list(pairs)
+    bases = [snake_name(message.name) for _, message in pairs]
+    counts = Counter(bases)
+    used: set[str] = set()
+    result = []
+    for (channel, _), base in zip(pairs, bases, strict=True):
+        name = base if counts[base] == 1 else f"{base}_{snake_name(channel.id, fallback='channel')}"
+        result.append(unique(f"{prefix}{name}", used))
+    return result
+
+
+def reserved_names(service: Service, *, both_sides: bool) -> frozenset[str]:
+    """Names the types stage must leave alone: the package's own and every ``fire_*``."""
+    sends = _sends(service, both_sides)
+    fire = _names(((op.channel, m) for op, m in sends), "fire_")
+    return PACKAGE_NAMES | frozenset(fire)
+
+
+def _parameters(channel: Channel) -> tuple[Param, ...]:
+    used: set[str] = set(_FIRE_KEYWORDS)
+    params = []
+    for parameter in channel.parameters:
+        python = unique(
+            safe_identifier(snake_name(parameter.name, fallback="value"), _FIRE_KEYWORDS), used
+        )
+        annotation = "str"
+        if parameter.enum:
+            annotation = f"Literal[{', '.join(py_str(v) for v in parameter.enum)}]"
+        params.append(Param(parameter.name, python, annotation, parameter.description))
+    return tuple(params)
+
+
+def _sent(service: Service, types: TypesModule, both_sides: bool) -> tuple[Sent, ...]:
+    sends = _sends(service, both_sides)
+    names = _names(((op.channel, m) for op, m in sends), "fire_")
+    result = []
+    for (operation, message), function in zip(sends, names, strict=True):
+        channel = operation.channel
+        text = summary(message.summary, message.title, operation.summary, message.description)
+        doc = f"Publish {message.name} on '{channel.address}'" + (f": {text}" if text else "")
+        result.append(
+            Sent(
+                function=function,
+                constant="SEND_" + function.removeprefix("fire_").upper(),
+                channel=channel,
+                message=message,
+                operation=operation,
+                payload=types.roots[message.payload.key],
+                headers=types.roots[message.headers.key] if message.headers else None,
+                parameters=_parameters(channel),
+                doc=doc,
+            )
+        )
+    return tuple(result)
+
+
+def _received(service: Service, types: TypesModule, both_sides: bool) -> tuple[Received, ...]:
+    receives = _receives(service, both_sides)
+    pairs = [(op.channel, m) for op, messages in receives for m in messages]
+    methods = iter(_names(pairs, "on_"))
+    constants: set[str] = set()
+    decoders: set[str] = set()
+    decodes: set[str] = set()  # events.py holds both kinds of decode function
+    result = []
+    for operation, messages in receives:
+        channel = operation.channel
+        received = []
+        for message in messages:
+            method = next(methods)
+            stem = method.removeprefix("on_")
+            text = summary(message.summary, message.title, operation.summary, message.description)
+            headers = types.roots[message.headers.key] if message.headers else None
+            received.append(
+                ReceivedMessage(
+                    method=method,
+                    binder=f"_receive_{stem}",
+                    decode=unique(f"decode_{stem}", decodes),
+                    decode_headers=unique(f"decode_{stem}_headers", decodes) if headers else None,
+                    payload_validator=f"_{stem.upper()}_PAYLOAD",
+                    headers_validator=f"_{stem.upper()}_HEADERS" if headers else None,
+                    headers_annotation=headers.annotation if headers else "Headers",
+                    message=message,
+                    payload=types.roots[message.payload.key],
+                    headers=headers,
+                    doc=f"Handle {message.name} received on '{channel.address}'"
+                    + (f": {text}" if text else ""),
+                )
+            )
+        stem = snake_name(channel.id, fallback="channel")
+        result.append(
+            Received(
+                constant=unique(
+                    f"RECEIVE_{constant_name(channel.id, fallback='CHANNEL')}", constants
+                ),
+                decoder=unique(f"_decode_{stem}", decoders),
+                channel=channel,
+                operation=operation,
+                messages=tuple(received),
+                retry=operation.retry,
+                archive=operation.archive,
+            )
+        )
+    return tuple(result)
+
+
+def _exchanges(service: Service) -> tuple[Exchange, ...]:
+    found: dict[str, Exchange] = {}
+    for operation in service.operations:
+        exchange = operation.channel.exchange
+        if exchange.name is not None:
+            found.setdefault(exchange.name, exchange)
+    return tuple(found[name] for name in sorted(found))
+
+
+def plan_package(service: Service, types: TypesModule, *, both_sides: bool) -> PackagePlan:
+    """Name every generated function, constant and method of the package."""
+    return PackagePlan(
+        service=service,
+        sent=_sent(service, types, both_sides),
+        received=_received(service, types, both_sides),
+        exchanges=_exchanges(service),
+        types=types,
+        scaffold_module=f"{service.package}_handlers",
+        scaffold_class=pascal_name(service.name, fallback="Service")[:40] + "Handlers",
+    )

@@ -1,0 +1,122 @@
+"""What the templates of the receiving side need: handlers.py and the handler scaffold."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.plan import PackagePlan, Received
+from generator.render.imports import Imports, sorted_all
+from generator.render.layout import Brackets, Expr, brackets, call
+from generator.render.literals import py_str
+from generator.render.shared import dict_of, exchange_spec, signature, tuple_of
+
+__all__ = ["handlers_context", "scaffold_context"]
+
+
+def _binder_signature(binder: str) -> tuple[Brackets, str]:
+    return signature(binder, ["data: JsonValue", "delivery: Delivery[Headers]"], "_Dispatch")
+
+
+def _incoming(received: Received) -> Brackets:
+    if len(received.messages) == 1:
+        decode: Expr | str = received.messages[0].binder
+    else:
+        by_type: dict[str, str] = {}
+        for m in received.messages:
+            by_type.setdefault(m.message.type_name, m.binder)
+        decode = call(
+            "_by_type",
+            dict_of((py_str(k), v) for k, v in by_type.items()),
+            tuple_of(m.binder for m in received.messages),
+        )
+    fields: dict[str, Expr | str] = {
+        "name": py_str(received.channel.address),
+        "decode": decode,
+        "binding_keys": tuple_of([py_str(received.channel.binding_key)]),
+    }
+    if received.channel.exchange.name is not None:
+        fields["exchange"] = exchange_spec(received.channel.exchange)
+    fields["message_types"] = call(
+        "frozenset", brackets("", "{", "}", [py_str(t) for t in received.message_types])
+    )
+    return call("amqp_events.IncomingEvent", **fields)
+
+
+def handlers_context(plan: PackagePlan) -> dict[str, Any]:
+    """The values handlers.py.jinja renders."""
+    methods = []
+    binders = []
+    for received in plan.received:
+        for m in received.messages:
+            params = [
+                "self",
+                f"payload: {m.payload.annotation}",
+                f"delivery: Delivery[{m.headers_annotation}]",
+            ]
+            methods.append((m, signature(m.method, params, "None")))
+            headers = (
+                call(
+                    "_with_headers",
+                    "delivery",
+                    call(f"events.{m.decode_headers}", "delivery.headers"),
+                )
+                if m.decode_headers
+                else None
+            )
+            binders.append(
+                {
+                    "message": m,
+                    "signature": _binder_signature(m.binder),
+                    "payload": call(f"events.{m.decode}", "data"),
+                    "headers": headers,
+                    "dispatch": call(f"handlers.{m.method}", "payload", "received"),
+                }
+            )
+    multi = any(len(r.messages) > 1 for r in plan.received)
+    imports = Imports().names("collections.abc", "Callable")
+    imports.names("typing", "Final", "TypeAlias")
+    imports.module("amqp_events").names("amqp_events", "Delivery", "Headers", "JsonValue")
+    imports.names(".", "topology")
+    if methods:
+        imports.module("abc").names(".", "events")
+    if any(
+        m.payload.annotation.find("payloads.") >= 0 for r in plan.received for m in r.messages
+    ) or any("payloads." in m.headers_annotation for r in plan.received for m in r.messages):
+        imports.names(".", "payloads")
+    if plan.typed_headers:
+        imports.module("dataclasses").names("typing", "Any", "TypeVar", "cast")
+    if multi:
+        imports.names("collections.abc", "Mapping")
+    names = ["Handlers", "RECEIVED", "register_handlers", *(r.constant for r in plan.received)]
+    return {
+        "imports": imports.render(),
+        "all": sorted_all(names),
+        "methods": methods,
+        "binders": binders,
+        "incoming": [(r, _incoming(r)) for r in plan.received],
+        "received_tuple": tuple_of(r.constant for r in plan.received),
+        "multi": multi,
+    }
+
+
+def scaffold_context(plan: PackagePlan) -> dict[str, Any]:
+    """The values scaffold.py.jinja renders."""
+    methods = []
+    uses_payloads = False
+    uses_headers = False
+    for received in plan.received:
+        for m in received.messages:
+            params = [
+                "self",
+                f"payload: {m.payload.annotation}",
+                f"delivery: Delivery[{m.headers_annotation}]",
+            ]
+            uses_payloads |= "payloads." in params[1] or "payloads." in params[2]
+            uses_headers |= m.headers is None
+            methods.append((m, signature(m.method, params, "None")))
+    package = plan.service.package
+    imports = Imports(packages=frozenset({"amqp_events", package}))
+    if methods:
+        imports.names("amqp_events", "Delivery", *(("Headers",) if uses_headers else ()))
+    imports.names(package, *(("Handlers", "payloads") if uses_payloads else ("Handlers",)))
+    return {"imports": imports.render(), "methods": methods}

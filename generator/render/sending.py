@@ -1,0 +1,165 @@
+"""What the templates of the sending side need: events.py and publishers.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.plan import PackagePlan, Sent
+from generator.render.imports import Imports, sorted_all
+from generator.render.layout import Brackets, Expr, call
+from generator.render.literals import py_str
+from generator.render.shared import dict_of, exchange_spec, signature, tuple_of
+
+__all__ = ["events_context", "publishers_context"]
+
+
+def _outgoing(sent: Sent) -> Brackets:
+    fields: dict[str, Expr | str] = {
+        "name": py_str(sent.channel.address),
+        "encode": f"payloads.{sent.payload.encode}",
+        "schema": f"schemas.{sent.payload.schema}",
+    }
+    if sent.headers is not None:
+        fields["headers_schema"] = f"schemas.{sent.headers.schema}"
+    if sent.channel.exchange.name is not None:
+        fields["exchange"] = exchange_spec(sent.channel.exchange)
+    fields["message_type"] = py_str(sent.message.type_name)
+    publish = sent.operation.publish
+    fields["delivery_mode"] = repr(publish.delivery_mode)
+    if publish.priority is not None:
+        fields["priority"] = repr(publish.priority)
+    if publish.expiration_ms is not None:
+        fields["expiration_ms"] = repr(publish.expiration_ms)
+    if publish.mandatory is not None:
+        fields["mandatory"] = repr(publish.mandatory)
+    # The payload type is inferred from ``encode``, which keeps the first line short.
+    return call("amqp_events.OutgoingEvent", **fields)
+
+
+def events_context(plan: PackagePlan) -> dict[str, Any]:
+    """The values events.py.jinja renders."""
+    by_name: dict[str, Sent] = {}
+    for sent in plan.sent:
+        by_name.setdefault(sent.channel.address, sent)
+    messages = [m for r in plan.received for m in r.messages]
+    validators = []
+    for r in plan.received:
+        for m in r.messages:
+            event = py_str(r.channel.address)
+            validators.append(
+                (
+                    m.payload_validator,
+                    call("SchemaValidator", f"schemas.{m.payload.schema}", event=event),
+                )
+            )
+            if m.headers is not None and m.headers_validator is not None:
+                headers_event = py_str(f"{r.channel.address} (headers)")
+                validators.append(
+                    (
+                        m.headers_validator,
+                        call("SchemaValidator", f"schemas.{m.headers.schema}", event=headers_event),
+                    )
+                )
+    imports = Imports().names("typing", "Any", "Final").module("amqp_events")
+    imports.names("amqp_events.binding", "PackageBinding")
+    imports.names(".", "payloads", "schemas", "topology")
+    if messages:
+        imports.names("amqp_events.schema", "SchemaValidator")
+    if any(m.headers for m in messages):
+        imports.names("typing", "cast")
+    names = ["PACKAGE", "OUTGOING", *(s.constant for s in plan.sent)]
+    names += [m.decode for m in messages]
+    names += [m.decode_headers for m in messages if m.decode_headers]
+    return {
+        "imports": imports.render(),
+        "all": sorted_all(names),
+        "binding": call("PackageBinding", py_str(plan.service.package), "topology.SERVICE"),
+        "sent": [(s, _outgoing(s)) for s in plan.sent],
+        "outgoing": tuple_of(s.constant for s in by_name.values()),
+        "validators": validators,
+        "messages": messages,
+        "signature": signature,
+        "call": call,
+    }
+
+
+def _fire_signature(sent: Sent) -> list[str]:
+    params = [f"payload: {sent.payload.annotation}", "*"]
+    params += [f"{p.python}: {p.annotation}" for p in sent.parameters]
+    if sent.headers is not None:
+        if sent.message.headers_required:
+            params.append(f"headers: {sent.headers.annotation}")
+        else:
+            params.append(f"headers: {sent.headers.annotation} | None = None")
+    else:
+        params.append("headers: amqp_events.Headers | None = None")
+    params += ["correlation_id: str | None = None", "message_id: str | None = None"]
+    return params
+
+
+def _publish_call(sent: Sent, *, collected: bool) -> Brackets:
+    kwargs: dict[str, Expr | str] = {}
+    if sent.parameters:
+        parts: list[Expr | str] = []
+        names = {p.name: p.python for p in sent.parameters}
+        for text, is_parameter in sent.channel.address_parts():
+            if is_parameter:
+                parts.append(call("_word", py_str(text), names[text]))
+            else:
+                parts.append(py_str(text))
+        kwargs["routing_key"] = call("_routing_key", *parts)
+    kwargs["headers"] = "sent_headers" if collected else "headers"
+    kwargs["correlation_id"] = "correlation_id"
+    kwargs["message_id"] = "message_id"
+    return call("events.PACKAGE.app.publish", f"events.{sent.constant}", "payload", **kwargs)
+
+
+def publishers_context(plan: PackagePlan) -> dict[str, Any]:
+    """The values publishers.py.jinja renders."""
+    needs = {"word": False, "object": False, "text_at": False}
+    functions = []
+    for sent in plan.sent:
+        correlation = sent.message.correlation_id
+        header = correlation.header if correlation else None
+        collected = sent.headers is not None or header is not None
+        needs["word"] |= bool(sent.parameters)
+        needs["object"] |= sent.headers is not None
+        needs["text_at"] |= correlation is not None and correlation.source == "payload"
+        functions.append(
+            {
+                "sent": sent,
+                "signature": signature(sent.function, _fire_signature(sent), "str"),
+                "collected": collected,
+                "encode_headers": (
+                    call("_object", call(f"payloads.{sent.headers.encode}", "headers"))
+                    if sent.headers is not None
+                    else None
+                ),
+                "correlation_header": (
+                    call("sent_headers.update", dict_of([(py_str(header), "correlation_id")]))
+                    if header is not None
+                    else None
+                ),
+                "correlation_payload": (
+                    call(
+                        "_text_at",
+                        call(f"events.{sent.constant}.encode", "payload"),
+                        py_str(correlation.pointer),
+                    )
+                    if correlation is not None and correlation.source == "payload"
+                    else None
+                ),
+                "publish": _publish_call(sent, collected=collected),
+            }
+        )
+    imports = Imports()
+    if plan.sent:
+        imports.module("amqp_events").names(".", "events", "payloads")
+    if any(p.annotation.startswith("Literal[") for s in plan.sent for p in s.parameters):
+        imports.names("typing", "Literal")
+    return {
+        "imports": imports.render(),
+        "all": sorted_all(s.function for s in plan.sent),
+        "functions": functions,
+        "needs": needs,
+    }

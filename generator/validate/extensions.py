@@ -1,0 +1,174 @@
+"""Rules for our own extensions: ``x-amqp-events-service``, ``-retry`` and ``-archive``.
+
+The limits mirror what ``amqp_events.RetryPolicy`` and ``ArchivePolicy`` accept, so a
+document that validates never produces a package that fails when it is imported.
+"""
+
+from __future__ import annotations
+
+import re
+
+from generator.documents import Node
+from generator.validate.checker import Checker
+from generator.words import describe, one_of
+
+__all__ = [
+    "EXPONENTIAL_FIELDS",
+    "MAX_DELAY",
+    "MIN_DELAY",
+    "SERVICE_NAME",
+    "check_archive",
+    "check_retry",
+    "check_service",
+    "exponential_delays",
+]
+
+MIN_DELAY = 0.001
+MAX_DELAY = (2**32 - 1) / 1000
+"""RabbitMQ caps a queue's x-message-ttl at 2^32 - 1 milliseconds."""
+MAX_RETRIES = 100
+SERVICE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{0,199}")
+EXPONENTIAL_FIELDS = ("max_retries", "interval_start", "interval_factor", "interval_max")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def check_service(checker: Checker, node: Node) -> None:
+    """``x-amqp-events-service``: the service name, which prefixes its queues."""
+    value = node.value
+    if not isinstance(value, str) or not SERVICE_NAME.fullmatch(value):
+        checker.error(
+            node,
+            "x-amqp-events-service must be a service name of 1 to 200 letters, digits, '.', "
+            f"'-' or '_' that starts with a letter or digit, got {describe(value)}.",
+        )
+
+
+def _delay(checker: Checker, node: Node, what: str) -> float | None:
+    value = node.value
+    if not _is_number(value) or not MIN_DELAY <= value <= MAX_DELAY:  # type: ignore[operator]
+        checker.error(
+            node,
+            f"{what} must be a number of seconds between {MIN_DELAY} and {MAX_DELAY:.0f}, "
+            f"got {describe(value)}.",
+        )
+        return None
+    return float(value)  # type: ignore[arg-type]
+
+
+def exponential_delays(
+    max_retries: int, interval_start: float, interval_factor: float, interval_max: float
+) -> tuple[float, ...]:
+    """The delays ``RetryPolicy.exponential`` builds from the same arguments."""
+    return tuple(min(interval_start * interval_factor**n, interval_max) for n in range(max_retries))
+
+
+def check_retry(checker: Checker, node: Node) -> None:
+    """``x-amqp-events-retry``: ``{delays: [...]}`` or the exponential ladder's four numbers."""
+    value = node.value
+    what = "x-amqp-events-retry"
+    if not isinstance(value, dict):
+        checker.error(node, f"{what} must be an object, got {describe(value)}.")
+        return
+    known = ("delays", *EXPONENTIAL_FIELDS)
+    for key in value:
+        if key not in known:
+            checker.error(
+                node.child(key),
+                f"{what} has no field {key!r}; use 'delays', or any of "
+                f"{one_of(EXPONENTIAL_FIELDS)}.",
+            )
+    if "delays" in value:
+        mixed = [key for key in EXPONENTIAL_FIELDS if key in value]
+        if mixed:
+            checker.error(
+                node,
+                f"{what} gives both 'delays' and {one_of(mixed, conjunction='and')}; give "
+                "either the list of delays or the exponential ladder, not both.",
+            )
+        _check_delays(checker, node.child("delays"))
+        return
+    _check_exponential(checker, node, value)
+
+
+def _check_delays(checker: Checker, node: Node) -> None:
+    delays = node.value
+    if not isinstance(delays, list):
+        checker.error(
+            node,
+            "x-amqp-events-retry.delays must be a list of seconds such as [1, 5, 30], got "
+            f"{describe(delays)}.",
+        )
+        return
+    if len(delays) > MAX_RETRIES:
+        checker.error(
+            node, f"x-amqp-events-retry.delays lists {len(delays)} delays; at most {MAX_RETRIES}."
+        )
+    for index in range(len(delays)):
+        _delay(checker, node.child(index), f"Retry delay number {index + 1}")
+
+
+def _check_exponential(checker: Checker, node: Node, value: dict[str, object]) -> None:
+    retries = value.get("max_retries", 8)
+    if not isinstance(retries, int) or isinstance(retries, bool) or not 0 <= retries <= MAX_RETRIES:
+        checker.error(
+            node.child("max_retries"),
+            f"x-amqp-events-retry.max_retries must be a whole number from 0 to {MAX_RETRIES}, "
+            f"got {describe(retries)}.",
+        )
+        return
+    start = (
+        _delay(checker, node.child("interval_start"), "interval_start")
+        if "interval_start" in value
+        else 1.0
+    )
+    top = (
+        _delay(checker, node.child("interval_max"), "interval_max")
+        if "interval_max" in value
+        else 3600.0
+    )
+    factor = value.get("interval_factor", 2.0)
+    if not _is_number(factor) or not 1 <= factor <= 1000:  # type: ignore[operator]
+        checker.error(
+            node.child("interval_factor"),
+            "x-amqp-events-retry.interval_factor must be a number from 1 to 1000 so delays "
+            f"never shrink, got {describe(factor)}.",
+        )
+        return
+    if start is None or top is None:
+        return
+    if top < start:
+        checker.error(
+            node.child("interval_max"),
+            f"interval_max ({top:g} s) is smaller than interval_start ({start:g} s).",
+        )
+
+
+def check_archive(checker: Checker, node: Node) -> None:
+    """``x-amqp-events-archive``: ``{ttl: seconds, max_length: messages}``."""
+    value = node.value
+    what = "x-amqp-events-archive"
+    if not isinstance(value, dict):
+        checker.error(node, f"{what} must be an object, got {describe(value)}.")
+        return
+    if not value:
+        checker.error(
+            node, f"{what} is empty; give 'ttl' (seconds), 'max_length' (messages) or both."
+        )
+    for key in value:
+        if key not in ("ttl", "max_length"):
+            checker.error(
+                node.child(key),
+                f"{what} has no field {key!r}; its fields are 'ttl' and 'max_length'.",
+            )
+    if "ttl" in value:
+        _delay(checker, node.child("ttl"), f"{what}.ttl")
+    length = value.get("max_length", 1)
+    if not isinstance(length, int) or isinstance(length, bool) or length < 1:
+        checker.error(
+            node.child("max_length"),
+            f"{what}.max_length must be a whole number of messages, at least 1, got "
+            f"{describe(length)}.",
+        )

@@ -1,0 +1,211 @@
+"""``$ref`` resolution: local, relative files at any depth, recursion, cycles, remote, broken."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from generator.documents import Documents, Node, RefProblem
+from generator.pipeline import Compiled
+from generator.resolve import resolve_schemas
+from generator.validate import validate
+from tests.generator.conftest import errors, messages
+
+HEADER = """\
+asyncapi: 3.0.0
+info: {title: Refs, version: 1.0.0}
+"""
+
+
+def _document(payload: str) -> str:
+    return (
+        HEADER
+        + f"""\
+channels:
+  created:
+    address: things.created
+    messages:
+      thing:
+        payload: {payload}
+operations:
+  sendThing:
+    action: send
+    channel: {{$ref: '#/channels/created'}}
+"""
+    )
+
+
+def test_refs_inside_referenced_files_are_relative_to_that_file(
+    write_spec: Callable[..., Path],
+) -> None:
+    spec = write_spec(
+        _document("{$ref: 'schemas/deep/thing.yaml#/Thing'}"),
+        **{
+            "schemas/deep/thing.yaml": """\
+                Thing:
+                  type: object
+                  properties:
+                    money: {$ref: '../../common/money.yaml'}
+                    tags: {$ref: '#/Tags'}
+                Tags: {type: array, items: {type: string}}
+            """,
+            "common/money.yaml": """\
+                type: object
+                properties:
+                  currency: {$ref: 'currency.yaml#/Currency'}
+            """,
+            "common/currency.yaml": "Currency: {type: string, enum: [EUR, USD]}\n",
+        },
+    )
+    documents = Documents(spec)
+    validation = validate(documents)
+    assert errors(validation.diagnostics) == []
+    schemas = resolve_schemas(documents, validation.schema_sites)
+    assert schemas.diagnostics == ()
+    payload_key = "asyncapi.yaml#/channels/created/messages/thing/payload"
+    assert schemas.roots[payload_key] == {"$ref": "schemas/deep/thing.yaml#/Thing"}
+    graph = schemas.graph(documents, [schemas.roots[payload_key]])
+    assert sorted(graph.nodes) == [
+        "common/currency.yaml#/Currency",
+        "common/money.yaml#",
+        "schemas/deep/thing.yaml#/Tags",
+        "schemas/deep/thing.yaml#/Thing",
+    ]
+    thing = graph.get("schemas/deep/thing.yaml#/Thing")
+    assert isinstance(thing, dict)
+    assert thing["properties"]["money"] == {"$ref": "common/money.yaml#"}
+    location = graph.locate("common/currency.yaml#/Currency")
+    assert location.line == 1
+    assert location.file.endswith("common/currency.yaml")
+
+
+def test_two_schemas_with_the_same_name_in_different_files_keep_different_keys(
+    write_spec: Callable[..., Path],
+) -> None:
+    spec = write_spec(
+        _document(
+            "{type: object, properties: {a: {$ref: 'a.yaml#/Money'}, b: {$ref: 'b.yaml#/Money'}}}"
+        ),
+        **{
+            "a.yaml": "Money: {type: integer}\n",
+            "b.yaml": "Money: {type: string}\n",
+        },
+    )
+    documents = Documents(spec)
+    validation = validate(documents)
+    schemas = resolve_schemas(documents, validation.schema_sites)
+    assert schemas.nodes["a.yaml#/Money"] == {"type": "integer"}
+    assert schemas.nodes["b.yaml#/Money"] == {"type": "string"}
+
+
+def test_recursive_schemas_stay_recursive(write_spec: Callable[..., Path]) -> None:
+    spec = write_spec(
+        _document("{$ref: '#/components/schemas/Node'}")
+        + """\
+components:
+  schemas:
+    Node:
+      type: object
+      properties:
+        children: {type: array, items: {$ref: '#/components/schemas/Node'}}
+"""
+    )
+    documents = Documents(spec)
+    validation = validate(documents)
+    schemas = resolve_schemas(documents, validation.schema_sites)
+    assert schemas.diagnostics == ()
+    node = schemas.nodes["asyncapi.yaml#/components/schemas/Node"]
+    assert isinstance(node, dict)
+    assert node["properties"]["children"]["items"] == {
+        "$ref": "asyncapi.yaml#/components/schemas/Node"
+    }
+
+
+def test_a_cycle_of_pure_references_is_an_error(compile_spec: Callable[..., Compiled]) -> None:
+    compiled = compile_spec(
+        _document("{$ref: '#/components/schemas/A'}")
+        + """\
+components:
+  schemas:
+    A: {$ref: '#/components/schemas/B'}
+    B: {$ref: '#/components/schemas/A'}
+"""
+    )
+    assert compiled.tree is None
+    found = [d for d in errors(compiled.diagnostics) if "leads back to itself" in d.message]
+    assert found
+    assert found[0].location.line is not None
+
+
+def test_a_remote_reference_is_a_clear_offline_error(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    compiled = compile_spec(_document("{$ref: 'https://example.com/schemas/thing.json'}"))
+    assert compiled.tree is None
+    [problem] = errors(compiled.diagnostics)
+    assert "remote references are not fetched" in problem.message
+    assert "bundle" in problem.message.lower()
+    assert problem.location.pointer == "/channels/created/messages/thing/payload/$ref"
+    assert problem.location.line == 8
+
+
+def test_a_broken_reference_names_its_place_and_what_is_missing(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    compiled = compile_spec(
+        _document("{$ref: '#/components/schemas/Missing'}")
+        + "components:\n  schemas:\n    Present: {type: string}\n"
+    )
+    [problem] = errors(compiled.diagnostics)
+    assert "'#/components/schemas/Missing'" in problem.message
+    assert "has no 'Missing'" in problem.message
+    assert problem.render().startswith(f"{problem.location.file}:8:19: error:")
+
+
+def test_a_reference_to_a_missing_file_is_an_error(compile_spec: Callable[..., Compiled]) -> None:
+    compiled = compile_spec(_document("{$ref: 'nowhere/thing.yaml'}"))
+    [problem] = errors(compiled.diagnostics)
+    assert "nowhere/thing.yaml" in problem.message
+    assert "does not exist" in problem.message
+
+
+def test_a_reference_to_an_invalid_file_reports_inside_that_file(
+    write_spec: Callable[..., Path], tmp_path: Path, build_types: object
+) -> None:
+    spec = write_spec(_document("{$ref: 'bad.yaml#/X'}"), **{"bad.yaml": "X: [1,\n"})
+    documents = Documents(spec)
+    validation = validate(documents)
+    schemas = resolve_schemas(documents, validation.schema_sites)
+    rendered = messages([*documents.diagnostics, *schemas.diagnostics])
+    assert any("bad.yaml:2:1: error: The file is not valid YAML" in m for m in rendered)
+    assert any("bad.yaml', but it is not a valid YAML or JSON document" in m for m in rendered)
+
+
+def test_pointers_may_pass_through_references_and_be_percent_encoded(
+    write_spec: Callable[..., Path],
+) -> None:
+    spec = write_spec(
+        "a: {$ref: 'other.yaml'}\nb: 1\n",
+        **{"other.yaml": "inner:\n  my thing: {x: 2}\n  'a/b': 3\n"},
+    )
+    documents = Documents(spec)
+    root = documents.root()
+    assert root is not None
+    found = documents.follow("#/a/inner/my%20thing/x", root.file)
+    assert isinstance(found, Node)
+    assert found.value == 2
+    assert found.file == "other.yaml"
+    slash = documents.follow("other.yaml#/inner/a~1b", root.file)
+    assert isinstance(slash, Node)
+    assert slash.value == 3
+    anchor = documents.follow("#anchor", root.file)
+    assert isinstance(anchor, RefProblem)
+    assert "not a JSON pointer" in anchor.message
+
+
+def test_absolute_paths_are_refused(write_spec: Callable[..., Path]) -> None:
+    spec = write_spec("a: 1\n")
+    documents = Documents(spec)
+    problem = documents.follow("/etc/passwd", "asyncapi.yaml")
+    assert isinstance(problem, RefProblem)
+    assert "absolute path" in problem.message
