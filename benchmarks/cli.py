@@ -20,6 +20,8 @@ from kombu.utils.url import maybe_sanitize_url
 
 from benchmarks.broker import Admin
 from benchmarks.harness import ScenarioResult, Settings, guarded
+from benchmarks.package import compile_bytecode
+from benchmarks.procs import ROOT
 from benchmarks.report import table, to_json, write_json
 from benchmarks.scenarios import SCENARIOS
 
@@ -121,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
         "versions": _versions(),
     }
+    # Workers import the project as an installed package would: from bytecode.
+    for source in ("amqp_events", "benchmarks"):
+        compile_bytecode(ROOT / source)
     results: list[ScenarioResult] = []
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     started = time.monotonic()

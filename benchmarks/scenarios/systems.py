@@ -18,13 +18,14 @@ import amqp
 
 from amqp_events import EventsApp, JsonValue, OutgoingEvent
 from amqp_events.declare import declare
+from benchmarks import package
 from benchmarks.broker import Admin, ConfirmedChannel
 from benchmarks.harness import Settings, UnavailableError
 from benchmarks.payloads import EVENT, SCHEMA
 from benchmarks.procs import Worker, celery_worker
 from benchmarks.sink import SinkReader
 from benchmarks.workers.celery_service import build_celery_app, task_names
-from benchmarks.workers.events_service import build_events_app, event_names
+from benchmarks.workers.events_service import build_events_app, load_package
 
 
 def _identity(value: JsonValue) -> JsonValue:
@@ -96,8 +97,12 @@ class System:
         """
         raise NotImplementedError
 
-    def publish_each(self, bodies: Sequence[Mapping[str, JsonValue]]) -> None:
-        """Publish with the system's own client, waiting for each confirm."""
+    def prepare(self, bodies: Sequence[Mapping[str, JsonValue]]) -> Sequence[Any]:
+        """What the caller of the system's publish function holds (by default the JSON)."""
+        return bodies
+
+    def publish_each(self, items: Sequence[Any]) -> None:
+        """Publish prepared items with the system's own client, waiting for each confirm."""
         raise NotImplementedError
 
     def close(self) -> None:
@@ -105,7 +110,7 @@ class System:
 
 
 class EventsSystem(System):
-    """``amqp_events``: a service with ``count`` handlers, its retry ladder and archive."""
+    """``amqp_events``: the generated package's service, ``count`` handlers, retry and archive."""
 
     label = "amqp-events"
 
@@ -113,9 +118,15 @@ class EventsSystem(System):
         self, settings: Settings, admin: Admin, tag: str, *, count: int = 1, retry: float = 3.0
     ) -> None:
         super().__init__(settings, admin, tag, count=count, retry=retry)
+        generated = package.generate(settings.workdir, count)
+        self.env["BENCH_PACKAGE_DIR"] = str(generated.folder)
+        self.env["BENCH_PACKAGE"] = generated.name
+        self.package = load_package(self.env)
         self.app: EventsApp = build_events_app(self.env)
+        # Backlogs to the handlers that only receive go out as plain validated events.
         self.events = [
-            OutgoingEvent(name=name, encode=_identity, schema=SCHEMA) for name in event_names(count)
+            OutgoingEvent(name=name, encode=_identity, schema=SCHEMA)
+            for name in package.event_names(count)
         ]
 
     @property
@@ -148,14 +159,25 @@ class EventsSystem(System):
     def publish_backlog(
         self, bodies: Sequence[Mapping[str, JsonValue]], *, consumed: bool = False
     ) -> None:
+        # The generated package is bound to one app per process: this system's, from now.
+        self.package.bind(self.app)
+        fire = self.package.fire_order_created
+        objects = [package.payload_object(self.package, body) for body in bodies]
         with self.app.batch():
             for index, body in enumerate(bodies):
-                self.app.publish(self.events[index % self.count], dict(body))
+                if index % self.count == 0:
+                    fire(objects[index])
+                else:
+                    self.app.publish(self.events[index % self.count], dict(body))
 
-    def publish_each(self, bodies: Sequence[Mapping[str, JsonValue]]) -> None:
-        publish, event = self.app.publish, self.events[0]
-        for body in bodies:
-            publish(event, dict(body))
+    def prepare(self, bodies: Sequence[Mapping[str, JsonValue]]) -> Sequence[Any]:
+        return [package.payload_object(self.package, body) for body in bodies]
+
+    def publish_each(self, items: Sequence[Any]) -> None:
+        self.package.bind(self.app)
+        fire = self.package.fire_order_created
+        for payload in items:
+            fire(payload)
 
     def close(self) -> None:
         self.app.publisher.close()
@@ -205,9 +227,9 @@ class CelerySystem(System):
         if not consumed:
             self.admin.wait_depth(self.name, (before[0] if before else 0) + len(bodies))
 
-    def publish_each(self, bodies: Sequence[Mapping[str, JsonValue]]) -> None:
+    def publish_each(self, items: Sequence[Any]) -> None:
         apply_async = self.tasks[0].apply_async
-        for body in bodies:
+        for body in items:
             apply_async(kwargs=body)
 
     def close(self) -> None:
@@ -262,8 +284,8 @@ class FastStreamSystem(System):
             self.channel.publish(self.exchange, EVENT, message)
         self.channel.wait()
 
-    def publish_each(self, bodies: Sequence[Mapping[str, JsonValue]]) -> None:
-        self.loop.run_until_complete(self._publish_each(bodies))
+    def publish_each(self, items: Sequence[Any]) -> None:
+        self.loop.run_until_complete(self._publish_each(items))
 
     async def _publish_each(self, bodies: Sequence[Mapping[str, JsonValue]]) -> None:
         from faststream.rabbit import ExchangeType, RabbitExchange  # noqa: PLC0415

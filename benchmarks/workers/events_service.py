@@ -1,63 +1,52 @@
-"""The ``amqp_events`` service: handlers validate the payload's schema and record it."""
+"""The ``amqp_events`` service: the generated package's handlers, recording each event.
+
+``BENCH_PACKAGE`` names the package ``amqp-events-gen`` generated into
+``BENCH_PACKAGE_DIR`` (see ``benchmarks.package``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import importlib
+import sys
+from collections.abc import Mapping
+from types import ModuleType
+from typing import Any
 
-from amqp_events import (
-    Delivery,
-    EventsApp,
-    Headers,
-    IncomingEvent,
-    JsonValue,
-    PayloadError,
-    RetryPolicy,
-    events_app,
-)
-from amqp_events.schema import SchemaValidator
-from benchmarks.payloads import EVENT, SCHEMA
+from amqp_events import Delivery, EventsApp, Headers, RetryPolicy, events_app
 from benchmarks.sink import Sink
 
-Decoder = Callable[[JsonValue, Delivery[Headers]], dict[str, JsonValue]]
+
+def load_package(env: Mapping[str, str]) -> ModuleType:
+    """Import the generated package the environment names."""
+    folder = env["BENCH_PACKAGE_DIR"]
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    return importlib.import_module(env["BENCH_PACKAGE"])
 
 
-def event_names(count: int) -> list[str]:
-    """Names of ``count`` events; the first is the one the message scenarios send."""
-    return [EVENT] + [f"bench.thing{i}.changed" for i in range(1, count)]
+def recording_handlers(base: type[Any], sink: Sink) -> type[Any]:
+    """Implement every method of a generated ``Handlers`` class with the same recorder."""
 
+    def handle(self: object, payload: Any, delivery: Delivery[Headers]) -> None:
+        # A payload with ``fail: k`` fails its first k attempts, to exercise the retry ladder.
+        fail = payload.fail
+        if isinstance(fail, int) and delivery.attempt <= fail:
+            raise RuntimeError(f"event {payload.seq} fails attempt {delivery.attempt}")
+        sink.record(payload.seq)
 
-def _decoder(name: str) -> Decoder:
-    validator = SchemaValidator(SCHEMA, event=name)
-
-    def decode(value: JsonValue, delivery: Delivery[Headers]) -> dict[str, JsonValue]:
-        # What generated code does: check the spec's schema, then hand over the fields.
-        del delivery
-        validator.validate(value)
-        if not isinstance(value, dict):
-            raise PayloadError(name, "an object was expected")
-        return value
-
-    return decode
+    methods = dict.fromkeys(base.__abstractmethods__, handle)
+    return type("RecordingHandlers", (base,), methods)
 
 
 def build_events_app(env: Mapping[str, str]) -> EventsApp:
-    """Build the service; a payload with ``fail: k`` makes its first k attempts raise."""
-    sink = Sink(env.get("BENCH_SINK", "/dev/null"))
+    """The service's app with the generated package bound to it, handlers included."""
+    package = load_package(env)
     app = events_app(
         env["BENCH_NAME"],
         broker_url=env["BENCH_URL"],
         exchange=env["BENCH_EXCHANGE"],
         retry=RetryPolicy(delays=(float(env.get("BENCH_RETRY", "3")),)),
     )
-
-    def handle(payload: dict[str, JsonValue], delivery: Delivery[Headers]) -> None:
-        fail, seq = payload.get("fail", 0), payload["seq"]
-        assert isinstance(fail, int)
-        assert isinstance(seq, int)
-        if delivery.attempt <= fail:
-            raise RuntimeError(f"event {seq} fails attempt {delivery.attempt}")
-        sink.record(seq)
-
-    for name in event_names(int(env.get("BENCH_COUNT", "1"))):
-        app.add_handler(IncomingEvent(name=name, decode=_decoder(name)), handle)
+    handlers = recording_handlers(package.Handlers, Sink(env.get("BENCH_SINK", "/dev/null")))
+    package.bind(app, handlers())
     return app

@@ -57,8 +57,6 @@ def test_every_scenario_runs_once(amqp_url: str, broker: Broker, tmp_path: Path)
         assert scenario["error"] is None, scenario
         assert scenario["rows"], scenario["name"]
         for row in scenario["rows"]:
-            if row["error"] and row["error"].startswith("generator not available"):
-                continue  # until amqp-events-gen lands
             assert row["error"] is None, row
             assert len(row["values"]) == 1, row
             assert all(value >= 0 for value in row["values"]), row
