@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import socket
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from amqp_events.topology import (
     publisher_topology,
     service_topology,
 )
-from amqp_events.wire import HEADER_PREFIX, JsonValue, encode_json
+from amqp_events.wire import HEADER_PREFIX, JsonValue, encode_json, random_id
 
 __all__ = ["EventFunction", "EventsApp", "EventsSettings", "HandlerRegistration", "events_app"]
 
@@ -363,7 +362,7 @@ class EventsApp(Celery):
                 )
             event.validate_headers(headers)
             application_headers.update(headers)
-        message_id = message_id or uuid.uuid4().hex
+        message_id = message_id or random_id()
         properties: dict[str, Any] = {
             "content_type": "application/json",
             "content_encoding": "utf-8",

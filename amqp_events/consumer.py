@@ -17,8 +17,6 @@ past ``delivery_limit`` it goes to the archive. Quorum queues do this themselves
 from __future__ import annotations
 
 import logging
-import random
-import uuid
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -196,9 +194,7 @@ class EventConsumerStep(bootsteps.ConsumerStep):
         c = self.consumer
         task = self.app.tasks[registration.task_name]
         call_soon = getattr(c, "call_soon_ack", c.call_soon)
-        # A version-4 id from the random module: uuid4() costs a getrandom syscall per
-        # message in the worker's consumer loop. The module reseeds itself after fork.
-        task_id = uuid.UUID(int=random.getrandbits(128), version=4).hex
+        task_id = wire.random_id()
         body = _raw_body(message)
         headers: dict[str, Any] = {
             "id": task_id,
