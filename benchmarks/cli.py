@@ -61,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--workdir", type=Path, help="worker logs and generated files (default: a temp dir)"
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="after measuring, run each case once more under pyinstrument or py-spy "
+        "and write the profiles to DIR",
+    )
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
     return parser
 
@@ -106,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         workdir=workdir,
         handlers=args.handlers,
         channels=tuple(int(c) for c in args.channels.split(",") if c),
+        profile=args.profile,
     )
     try:
         admin = Admin(settings.url)
@@ -142,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     meta["queues"] = sorted(admin.used)
     write_json(args.json, to_json(results, meta))
     print(f"\nJSON: {args.json}\nworker logs: {workdir}")
+    if args.profile:
+        print(f"profiles: {args.profile}")
     failed = [r for r in results if r.error and "not available" not in r.error]
     if not failed and args.workdir is None:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from benchmarks import profiling
 from benchmarks.broker import Admin
 
 Metrics = Mapping[str, float]
@@ -36,6 +37,8 @@ class Settings:
     workdir: Path
     handlers: int = 200
     channels: tuple[int, ...] = (10, 100, 200, 1000)
+    profile: Path | None = None
+    """Where ``--profile`` writes one profile per case, or None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +67,26 @@ class Case:
         """Run one repetition with ``n`` messages; return a value per metric."""
         raise NotImplementedError
 
+    def profile(self, n: int, base: Path) -> None:
+        """Run once more under a profiler, writing files named ``base.*``."""
+        profiling.in_process(lambda: self.run(n), base)
+
     def stop(self) -> None:
         """Release what ``start`` took; runs even after a failure."""
+
+
+class WorkerCase(Case):
+    """A case whose work happens in a worker: ``--profile`` attaches py-spy to it."""
+
+    spy_to: Path | None = None
+    """Where the running repetition records py-spy's samples, or None."""
+
+    def profile(self, n: int, base: Path) -> None:
+        self.spy_to = base.with_suffix(".pyspy.txt")
+        try:
+            self.run(n)
+        finally:
+            self.spy_to = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +202,11 @@ def run_scenario(scenario: Scenario, settings: Settings, admin: Admin) -> Scenar
                     if metric.name in measured:
                         row = _row_for(rows, scenario.name, case, metric)
                         row.values.append(measured[metric.name])
+        if settings.profile is not None:
+            folder = settings.profile / scenario.name
+            folder.mkdir(parents=True, exist_ok=True)
+            for case in live:
+                case.profile(n, folder / profiling.slug(case.name))
     result.verdicts = judge(scenario, rows)
     return result
 

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import synth
+from benchmarks import profiling, synth
 from benchmarks.broker import Admin
 from benchmarks.harness import Case, Metric, Metrics, Scenario, Settings, Target, UnavailableError
 from benchmarks.package import gen_command
@@ -66,7 +66,7 @@ def _run(argv: list[str], what: str) -> float:
 
 
 class Timed(Case):
-    """One command on one spec; every repetition writes into an empty directory."""
+    """One command on one spec; with ``fresh``, every repetition writes an empty directory."""
 
     metrics = (TIME,)
 
@@ -76,10 +76,19 @@ class Timed(Case):
         self.out = out
         self.warm = warm
         self.fresh = fresh
+        self.spy_to: Path | None = None
 
     def argv(self) -> list[str]:
         """The command line."""
         raise NotImplementedError
+
+    def profile(self, n: int, base: Path) -> None:
+        # The work happens in the command's own process, so py-spy runs the command.
+        self.spy_to = base.with_suffix(".pyspy.txt")
+        try:
+            self.run(n)
+        finally:
+            self.spy_to = None
 
     def warm_up(self, n: int) -> None:
         # One warm run per tool fills the page cache; more would only cost time.
@@ -90,7 +99,11 @@ class Timed(Case):
         del n
         if self.fresh:
             shutil.rmtree(self.out, ignore_errors=True)
-        return {TIME.name: _run(self.argv(), self.name)}
+        self.out.mkdir(parents=True, exist_ok=True)
+        argv = self.argv()
+        if self.spy_to is not None:
+            argv = profiling.command(argv, self.spy_to)
+        return {TIME.name: _run(argv, self.name)}
 
 
 def generator_problem(settings: Settings) -> str | None:
@@ -132,14 +145,16 @@ class Generate(Timed):
 class Check(Generate):
     """``amqp-events-gen SPEC -o DIR --check`` on a tree generated from the same spec."""
 
+    def __init__(self, name: str, spec: Path, out: Path, *, problem: str | None) -> None:
+        super().__init__(name, spec, out, warm=True, problem=problem, fresh=False)
+
     def start(self) -> None:
         super().start()
         shutil.rmtree(self.out, ignore_errors=True)
         _run(super().argv(), "amqp-events-gen")
 
-    def run(self, n: int) -> Metrics:
-        del n
-        return {TIME.name: _run([*self.argv(), "--check"], self.name)}
+    def argv(self) -> list[str]:
+        return [*super().argv(), "--check"]
 
 
 class Models(Timed):
@@ -148,12 +163,6 @@ class Models(Timed):
     def start(self) -> None:
         if _tool("datamodel-codegen") is None:
             raise UnavailableError("datamodel-code-generator is not installed")
-
-    def run(self, n: int) -> Metrics:
-        del n
-        shutil.rmtree(self.out, ignore_errors=True)
-        self.out.mkdir(parents=True)
-        return {TIME.name: _run(self.argv(), self.name)}
 
     def argv(self) -> list[str]:
         return [
@@ -202,7 +211,7 @@ def _check_cases(settings: Settings, admin: Admin) -> list[Case]:
     # Both run on the same unchanged tree, as a developer regenerates or checks it.
     return [
         Generate(regen_name(size), spec, out, warm=True, problem=problem, fresh=False),
-        Check(check_name(size), spec, out, warm=True, problem=problem),
+        Check(check_name(size), spec, out, problem=problem),
     ]
 
 

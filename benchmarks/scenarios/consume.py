@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 
+from benchmarks import profiling
 from benchmarks.broker import Admin
-from benchmarks.harness import Case, Metric, Metrics, Scenario, Settings, Target
+from benchmarks.harness import Case, Metric, Metrics, Scenario, Settings, Target, WorkerCase
 from benchmarks.payloads import payloads
 from benchmarks.procs import Worker, tree_cpu_seconds
 from benchmarks.scenarios.common import BROKER_CPU, RATE, broker_cpu_seconds
@@ -22,7 +23,7 @@ def _timeout(n: int) -> float:
     return 60.0 + n / 100
 
 
-class Drain(Case):
+class Drain(WorkerCase):
     """A backlog of n messages, then a fresh worker; rate from first to last handler."""
 
     metrics = (RATE, WORKER_CPU, BROKER_CPU)
@@ -42,12 +43,13 @@ class Drain(Case):
         worker = system.worker()
         worker.start()
         try:
-            system.sink.wait(1, timeout=60, check=worker.check, interval=0.001)
-            cpu_start, handled_start = tree_cpu_seconds(worker.pid), system.sink.count()
-            broker_start = broker_cpu_seconds()
-            records = system.sink.wait(n, timeout=_timeout(n), check=worker.check)
-            cpu = tree_cpu_seconds(worker.pid) - cpu_start
-            broker = broker_cpu_seconds() - broker_start
+            with profiling.attached(worker.pid, self.spy_to):
+                system.sink.wait(1, timeout=60, check=worker.check, interval=0.001)
+                cpu_start, handled_start = tree_cpu_seconds(worker.pid), system.sink.count()
+                broker_start = broker_cpu_seconds()
+                records = system.sink.wait(n, timeout=_timeout(n), check=worker.check)
+                cpu = tree_cpu_seconds(worker.pid) - cpu_start
+                broker = broker_cpu_seconds() - broker_start
         finally:
             worker.kill()
         times = [r.at for r in records]
@@ -64,7 +66,7 @@ class Drain(Case):
         self.system.close()
 
 
-class EndToEnd(Case):
+class EndToEnd(WorkerCase):
     """A consuming worker; n events fired one confirmed publish at a time."""
 
     metrics = (RATE, PUBLISH_RATE)
@@ -83,10 +85,11 @@ class EndToEnd(Case):
         assert worker is not None
         system.sink.reset()
         items = system.prepare(payloads(n))
-        start = time.time()
-        system.publish_each(items)
-        published = time.time()
-        records = system.sink.wait(n, timeout=_timeout(n), check=worker.check)
+        with profiling.attached(worker.pid, self.spy_to):
+            start = time.time()
+            system.publish_each(items)
+            published = time.time()
+            records = system.sink.wait(n, timeout=_timeout(n), check=worker.check)
         return {
             RATE.name: n / (max(r.at for r in records) - start),
             PUBLISH_RATE.name: n / (published - start),

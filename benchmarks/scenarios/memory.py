@@ -8,8 +8,9 @@ per process, the same for both.
 
 from __future__ import annotations
 
+from benchmarks import profiling
 from benchmarks.broker import Admin
-from benchmarks.harness import Case, Metric, Metrics, Scenario, Settings, Target
+from benchmarks.harness import Case, Metric, Metrics, Scenario, Settings, Target, WorkerCase
 from benchmarks.payloads import payloads
 from benchmarks.procs import tree_peak_rss_mib
 from benchmarks.scenarios.systems import CelerySystem, EventsSystem, System
@@ -19,7 +20,7 @@ CELERY = "celery worker"
 PEAK = Metric("peak rss", "MiB", higher_is_better=False)
 
 
-class PeakMemory(Case):
+class PeakMemory(WorkerCase):
     """A fresh worker, one message per handler, then the tree's summed peak RSS."""
 
     metrics = (PEAK,)
@@ -42,8 +43,9 @@ class PeakMemory(Case):
         system.sink.reset()
         worker = system.start_worker()
         try:
-            system.publish_backlog(payloads(system.count), consumed=True)
-            system.sink.wait(system.count, timeout=120, check=worker.check)
+            with profiling.attached(worker.pid, self.spy_to):
+                system.publish_backlog(payloads(system.count), consumed=True)
+                system.sink.wait(system.count, timeout=120, check=worker.check)
             return {PEAK.name: tree_peak_rss_mib(worker.pid)}
         finally:
             worker.kill()

@@ -13,8 +13,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from benchmarks import profiling
 from benchmarks.broker import Admin
-from benchmarks.harness import Case, Metric, Metrics, Scenario, Settings, Target
+from benchmarks.harness import Case, Metric, Metrics, Scenario, Settings, Target, WorkerCase
 from benchmarks.payloads import payloads
 from benchmarks.procs import Worker
 from benchmarks.scenarios.systems import CelerySystem, EventsSystem, System
@@ -34,7 +35,7 @@ class _Sample:
     waiting: int
 
 
-class Flow(Case):
+class Flow(WorkerCase):
     """n events published in one batch to a running worker; every ``fail_every``-th fails once."""
 
     def __init__(self, name: str, system: System, fail_every: int) -> None:
@@ -52,8 +53,12 @@ class Flow(Case):
         self.run(n, sample=False)
 
     def run(self, n: int, *, sample: bool = True) -> Metrics:
-        system, worker = self.system, self.worker
-        assert worker is not None
+        assert self.worker is not None
+        with profiling.attached(self.worker.pid, self.spy_to):
+            return self._run(self.worker, n, sample=sample)
+
+    def _run(self, worker: Worker, n: int, *, sample: bool) -> Metrics:
+        system = self.system
         system.sink.reset()
         bodies = payloads(n, fail_every=self.fail_every)
         failing = {body["seq"] for body in bodies if body.get("fail")}

@@ -63,3 +63,41 @@ def test_every_scenario_runs_once(amqp_url: str, broker: Broker, tmp_path: Path)
     assert report["meta"]["queues"]
     for queue in report["meta"]["queues"]:
         assert not broker.exists(queue), f"{queue} was left behind"
+
+
+@pytest.mark.broker
+def test_profile_writes_a_profile_per_case(amqp_url: str, tmp_path: Path) -> None:
+    profiles = tmp_path / "profiles"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "--url",
+            amqp_url,
+            "--scenarios",
+            "batch,drain",
+            "--n",
+            "20",
+            "--reps",
+            "1",
+            "--warmup",
+            "0",
+            "--json",
+            str(tmp_path / "results.json"),
+            "--workdir",
+            str(tmp_path / "work"),
+            "--profile",
+            str(profiles),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+    # pyinstrument profiles the harness's own cases; py-spy (which needs ptrace) the workers.
+    assert (profiles / "batch" / "fire-in-app-batch.txt").read_text().strip()
+    assert (profiles / "batch" / "fire-in-app-batch.html").exists()
+    assert (profiles / "drain").is_dir()
