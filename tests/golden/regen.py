@@ -1,7 +1,7 @@
 """Regenerate every golden tree: ``python -m tests.golden.regen``.
 
-It uses the real types stage once it exists (the stand-in before), so the expected
-trees always show what ``amqp-events-gen`` produces today. Review the diff, then commit.
+The expected trees show exactly what ``amqp-events-gen`` produces today. Review the
+diff, then commit.
 """
 
 from __future__ import annotations
