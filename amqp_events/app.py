@@ -15,6 +15,7 @@ from celery import Celery
 
 from amqp_events.errors import ConfigurationError, PayloadError
 from amqp_events.events import Delivery, ExchangeSpec, Headers, IncomingEvent, OutgoingEvent
+from amqp_events.handling import HandlerTask, run_handler
 from amqp_events.policy import (
     DEFAULT_ARCHIVE,
     DEFAULT_RETRY,
@@ -127,11 +128,9 @@ class EventsApp(Celery):
         self._handlers: dict[str, HandlerRegistration] = {}
         self._outgoing: dict[tuple[str, str], OutgoingEvent[Any]] = {}
         self._publisher: Publisher | None = None
-        # Imported here: the consumer step module imports Celery worker internals,
-        # which producer-only processes never need.
-        from amqp_events.consumer import EventConsumerStep  # noqa: PLC0415
-
-        self.steps["consumer"].add(EventConsumerStep)
+        # Named, not imported: the step's module imports Celery's worker internals, which
+        # only a worker loads.
+        self.steps["consumer"].add("amqp_events.consumer:EventConsumerStep")
 
     # -- registration ------------------------------------------------------------------
 
@@ -255,8 +254,6 @@ class EventsApp(Celery):
         )
         registration = HandlerRegistration(incoming=incoming, callback=callback, route=route)
         self._handlers[queue] = registration
-        from amqp_events.handling import HandlerTask, run_handler  # noqa: PLC0415
-
         # Celery's task decorator is untyped once options are passed through **kwargs.
         register_task = cast(Callable[..., Callable[[Callable[..., str]], object]], self.task)
         register_task(name=queue, base=HandlerTask, bind=True, shared=False, **task_options)(
