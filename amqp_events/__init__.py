@@ -10,6 +10,7 @@ from amqp_events.app import (
     HandlerRegistration,
     events_app,
 )
+from amqp_events.binding import PackageBinding
 from amqp_events.errors import (
     AmqpEventsError,
     ArchiveError,
@@ -27,6 +28,7 @@ from amqp_events.errors import (
 )
 from amqp_events.events import Delivery, ExchangeSpec, Headers, IncomingEvent, OutgoingEvent
 from amqp_events.policy import ArchivePolicy, QueueType, RetryPolicy
+from amqp_events.schema import SchemaValidator
 from amqp_events.topology import Binding, Exchange, Queue, Topology
 from amqp_events.wire import JsonValue
 
@@ -49,6 +51,7 @@ __all__ = [
     "JsonValue",
     "NotBoundError",
     "OutgoingEvent",
+    "PackageBinding",
     "PayloadError",
     "PermanentFailure",
     "PublishError",
@@ -57,6 +60,7 @@ __all__ = [
     "Queue",
     "QueueType",
     "RetryPolicy",
+    "SchemaValidator",
     "SpecError",
     "Topology",
     "TopologyError",

@@ -14,6 +14,7 @@ from celery import Celery
 
 from amqp_events.errors import ConfigurationError, PayloadError
 from amqp_events.events import Delivery, ExchangeSpec, Headers, IncomingEvent, OutgoingEvent
+from amqp_events.handling import HandlerTask, run_handler
 from amqp_events.policy import (
     DEFAULT_ARCHIVE,
     DEFAULT_RETRY,
@@ -124,18 +125,21 @@ class EventsApp(Celery):
         self.settings = settings
         self.names = ServiceNames(settings.service)
         self._handlers: dict[str, HandlerRegistration] = {}
-        self._outgoing: dict[str, OutgoingEvent[Any]] = {}
+        self._outgoing: dict[tuple[str, str], OutgoingEvent[Any]] = {}
         self._publisher: Publisher | None = None
-        # Imported here: the consumer step module imports Celery worker internals,
-        # which producer-only processes never need.
-        from amqp_events.consumer import EventConsumerStep  # noqa: PLC0415
-
-        self.steps["consumer"].add(EventConsumerStep)
+        # Named, not imported: the step's module imports Celery's worker internals, which
+        # only a worker loads.
+        self.steps["consumer"].add("amqp_events.consumer:EventConsumerStep")
 
     # -- registration ------------------------------------------------------------------
 
     def _exchange(self, spec: ExchangeSpec) -> Exchange:
-        return Exchange(spec.name or self.settings.exchange, spec.type)
+        return Exchange(
+            spec.name or self.settings.exchange,
+            spec.type,
+            durable=spec.durable,
+            auto_delete=spec.auto_delete,
+        )
 
     def event(
         self,
@@ -164,12 +168,17 @@ class EventsApp(Celery):
         return decorate
 
     def register_outgoing(self, event: OutgoingEvent[Any]) -> None:
-        """Record an event this service publishes (for topology and documentation)."""
-        known = self._outgoing.setdefault(event.name, event)
+        """Record an event this service publishes (for topology and documentation).
+
+        Several messages may share one event name (one channel) when their AMQP ``type``
+        properties differ.
+        """
+        key = (event.name, event.message_type or event.name)
+        known = self._outgoing.setdefault(key, event)
         if known is not event and known != event:
             raise ConfigurationError(
-                f"Event {event.name!r} is already defined in service "
-                f"{self.settings.service!r} with other settings."
+                f"Event {event.name!r} with message type {key[1]!r} is already defined in "
+                f"service {self.settings.service!r} with other settings."
             )
 
     def handler(
@@ -244,8 +253,6 @@ class EventsApp(Celery):
         )
         registration = HandlerRegistration(incoming=incoming, callback=callback, route=route)
         self._handlers[queue] = registration
-        from amqp_events.handling import HandlerTask, run_handler  # noqa: PLC0415
-
         # Celery's task decorator is untyped once options are passed through **kwargs.
         register_task = cast(Callable[..., Callable[[Callable[..., str]], object]], self.task)
         register_task(name=queue, base=HandlerTask, bind=True, shared=False, **task_options)(
@@ -259,8 +266,8 @@ class EventsApp(Celery):
         return self._handlers
 
     @property
-    def outgoing(self) -> Mapping[str, OutgoingEvent[Any]]:
-        """Events this service publishes, by name."""
+    def outgoing(self) -> Mapping[tuple[str, str], OutgoingEvent[Any]]:
+        """Events this service publishes, by event name and AMQP message type."""
         return self._outgoing
 
     # -- topology ----------------------------------------------------------------------

@@ -12,6 +12,7 @@ import contextlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import amqp
@@ -113,6 +114,18 @@ class ArchivedMessage:
         """ISO time of the last failure, if recorded."""
         return _text(self.headers.get(wire.LAST_FAILURE))
 
+    @property
+    def archived_at(self) -> datetime | None:
+        """When the message was parked: its last failure, or the broker's dead-letter time."""
+        text = self.last_failure
+        if text:
+            with contextlib.suppress(ValueError):
+                return datetime.fromisoformat(text)
+        when = self._death().get("time")
+        if isinstance(when, datetime):
+            return when if when.tzinfo else when.replace(tzinfo=UTC)
+        return None
+
     def summary(self) -> dict[str, object]:
         """A flat description for tables and JSON output."""
         return {
@@ -153,15 +166,26 @@ class ReplayResult:
 Matcher = Callable[[ArchivedMessage], bool]
 
 
-def _matcher(event: str | None, message_ids: Sequence[str] | None, reason: str | None) -> Matcher:
+def _matcher(
+    event: str | None,
+    message_ids: Sequence[str] | None,
+    reason: str | None,
+    older_than: float | None = None,
+) -> Matcher:
     wanted_ids = set(message_ids or ())
+    now = datetime.now(UTC)
 
     def matches(message: ArchivedMessage) -> bool:
         if event is not None and message.event != event:
             return False
         if wanted_ids and message.message_id not in wanted_ids:
             return False
-        return reason is None or message.reason == reason
+        if reason is not None and message.reason != reason:
+            return False
+        if older_than is None:
+            return True
+        archived_at = message.archived_at
+        return archived_at is not None and (now - archived_at).total_seconds() >= older_than
 
     return matches
 
@@ -269,10 +293,14 @@ class Archive:
         *,
         event: str | None = None,
         reason: str | None = None,
+        older_than: float | None = None,
         limit: int | None = None,
     ) -> list[ArchivedMessage]:
-        """Return archived messages (oldest first), leaving them in the archive."""
-        matches = _matcher(event, None, reason)
+        """Return archived messages (oldest first), leaving them in the archive.
+
+        ``older_than`` keeps messages archived at least that many seconds ago.
+        """
+        matches = _matcher(event, None, reason, older_than)
         found: list[ArchivedMessage] = []
         with self._connection() as connection:
             for queue in self.queues:
@@ -336,11 +364,12 @@ class Archive:
         event: str | None = None,
         message_ids: Sequence[str] | None = None,
         reason: str | None = None,
+        older_than: float | None = None,
         limit: int | None = None,
         dry_run: bool = False,
     ) -> ReplayResult:
         """Send archived messages back to their handler queues, one confirmed copy each."""
-        matches = _matcher(event, message_ids, reason)
+        matches = _matcher(event, message_ids, reason, older_than)
         replayed: list[ArchivedMessage] = []
         failed: list[tuple[ArchivedMessage, str]] = []
         with self._connection() as connection:
@@ -368,11 +397,12 @@ class Archive:
         *,
         event: str | None = None,
         reason: str | None = None,
+        older_than: float | None = None,
         limit: int | None = None,
         dry_run: bool = False,
     ) -> int:
         """Delete archived messages (all, or those matching); return how many."""
-        matches = _matcher(event, None, reason)
+        matches = _matcher(event, None, reason, older_than)
         removed = 0
         with self._connection() as connection:
             for queue in self.queues:

@@ -141,7 +141,9 @@ def cmd_stats(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
     """List archived messages, oldest first."""
-    messages = _archive(args).list(event=args.event, reason=args.reason, limit=args.limit)
+    messages = _archive(args).list(
+        event=args.event, reason=args.reason, older_than=args.older_than, limit=args.limit
+    )
     rows = [m.summary() for m in messages]
     if args.json:
         json.dump(rows, out, indent=2)
@@ -178,6 +180,7 @@ def cmd_replay(args: argparse.Namespace, out: TextIO) -> int:
         event=args.event,
         message_ids=args.id,
         reason=args.reason,
+        older_than=args.older_than,
         limit=args.limit,
         dry_run=args.dry_run,
     )
@@ -197,7 +200,11 @@ def cmd_purge(args: argparse.Namespace, out: TextIO) -> int:
             "Purging deletes messages for good; add --yes, or --dry-run to count them."
         )
     removed = _archive(args).purge(
-        event=args.event, reason=args.reason, limit=args.limit, dry_run=args.dry_run
+        event=args.event,
+        reason=args.reason,
+        older_than=args.older_than,
+        limit=args.limit,
+        dry_run=args.dry_run,
     )
     out.write(f"{'Would delete' if args.dry_run else 'Deleted'} {removed} message(s).\n")
     return 0
@@ -257,6 +264,12 @@ def _parser() -> argparse.ArgumentParser:
     filters.add_argument("--event", help="Only messages of this event.")
     filters.add_argument(
         "--reason", help="Only messages archived for this reason, e.g. invalid-payload."
+    )
+    filters.add_argument(
+        "--older-than",
+        type=float,
+        metavar="SECONDS",
+        help="Only messages archived at least this many seconds ago.",
     )
     filters.add_argument("--limit", type=int, help="At most this many messages.")
 

@@ -59,8 +59,8 @@ def declare(topology: Topology, connection: amqp.Connection) -> None:
     """Declare every exchange, queue and binding; raise ``TopologyError`` on a conflict.
 
     Declaring is idempotent: entities that exist with the same settings are left as
-    they are. A conflict closes the AMQP channel, so each step runs on a channel of
-    its own only after a failure.
+    they are. The first conflict (RabbitMQ's PRECONDITION_FAILED, which closes the
+    channel) stops the declaration with an error that names the entity.
     """
     with _channel(connection) as channel:
         for exchange in topology.exchanges:

@@ -22,6 +22,7 @@ __all__ = ["Delivery", "ExchangeSpec", "Headers", "IncomingEvent", "OutgoingEven
 T_contra = TypeVar("T_contra", contravariant=True)
 T_co = TypeVar("T_co", covariant=True)
 H_co = TypeVar("H_co", covariant=True)
+H = TypeVar("H")
 
 Headers = Mapping[str, object]
 """Application headers as they arrived, without our bookkeeping headers."""
@@ -33,6 +34,8 @@ class ExchangeSpec:
 
     name: str | None = None
     type: ExchangeType = "topic"
+    durable: bool = True
+    auto_delete: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,23 @@ class Delivery(Generic[H_co]):
     redelivered: bool = False
     properties: Mapping[str, Any] = field(default_factory=dict)
     """Every AMQP property as received, for anything not covered above."""
+
+    def with_headers(self, headers: H) -> Delivery[H]:
+        """The same delivery with its headers replaced, e.g. decoded into a typed value."""
+        return Delivery(
+            event=self.event,
+            queue=self.queue,
+            routing_key=self.routing_key,
+            exchange=self.exchange,
+            headers=headers,
+            message_id=self.message_id,
+            correlation_id=self.correlation_id,
+            reply_to=self.reply_to,
+            message_type=self.message_type,
+            attempt=self.attempt,
+            redelivered=self.redelivered,
+            properties=self.properties,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -31,6 +31,7 @@ from celery.exceptions import Reject
 from amqp_events import wire
 from amqp_events.errors import PayloadError, PermanentFailure, PublishError
 from amqp_events.events import Delivery, Headers
+from amqp_events.policy import delay_ms
 from amqp_events.publisher import Envelope
 from amqp_events.topology import ServiceNames
 
@@ -356,8 +357,6 @@ def _retry_or_archive(
         return _archive(
             app, registration, message, reason=Reason.HANDLER_FAILED, error=error, attempts=attempt
         )
-    from amqp_events.policy import delay_ms  # noqa: PLC0415
-
     bucket = app.names.retry_bucket(delay_ms(delay))
     headers = failure_headers(
         message, app.names, registration, attempts=attempt, error=error, reason=None

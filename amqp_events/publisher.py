@@ -16,7 +16,7 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -213,7 +213,7 @@ class _Link:
 
 
 class Batch:
-    """Publishes sent together; ``wait()`` raises if any was not confirmed."""
+    """Publishes sent together: how many, and those the broker did not confirm."""
 
     def __init__(self) -> None:
         self.sent = 0
@@ -472,10 +472,3 @@ class Publisher:
             f"{len(batch.failures)} of {batch.sent} message(s) were not confirmed; "
             f"the first: {first}"
         )
-
-
-def publish_all(publisher: Publisher, envelopes: Sequence[Envelope]) -> None:
-    """Publish several messages pipelined and wait for every confirm."""
-    with publisher.batch():
-        for envelope in envelopes:
-            publisher.publish(envelope)

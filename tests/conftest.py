@@ -20,6 +20,7 @@ import pytest
 from tests.apps.recorder import build_app
 from tests.support.broker import Broker
 from tests.support.ensure_broker import DEFAULT_URL, broker_answers
+from tests.support.figures import FIGURES
 from tests.support.workers import WorkerProcess
 
 
@@ -171,3 +172,12 @@ def start_worker(tmp_path: Path, broker: Broker) -> Callable[..., WorkerProcess]
         return worker
 
     return start
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the figures the reliability tests counted in this run."""
+    if not FIGURES:
+        return
+    terminalreporter.write_sep("-", "Reliability figures of this run")
+    for test, figures in sorted(FIGURES.items()):
+        terminalreporter.write_line(f"{test}: {figures}")

@@ -1,7 +1,7 @@
 """Read AMQP bindings into model values: a channel's exchange, an operation's publish options.
 
-What the runtime cannot honour (the default exchange, a vhost, exchange flags other than
-durable and not auto-deleted, cc/bcc) is said in a warning at the binding's place.
+What the runtime cannot honour (the default exchange, a vhost, cc/bcc) is said in a
+warning at the binding's place.
 """
 
 from __future__ import annotations
@@ -72,14 +72,6 @@ def _named_exchange(reader: Reader, place: Node, exchange: dict[str, object]) ->
         )
     durable = exchange.get("durable", True)
     auto_delete = exchange.get("autoDelete", False)
-    if durable is not True or auto_delete is not False:
-        reader.warn(
-            place,
-            f"The exchange {name!r} is declared durable={durable} autoDelete={auto_delete} in "
-            "the document; topology.EXCHANGES records that, but amqp_events declares every "
-            "exchange durable and not auto-deleted, so declaring it against an existing "
-            "exchange with other flags fails.",
-        )
     return Exchange(
         name=str(name),
         type=_EXCHANGE_TYPES.get(kind, "topic"),

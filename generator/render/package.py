@@ -92,7 +92,11 @@ def topology_context(plan: PackagePlan) -> dict[str, Any]:
 
 def init_context(plan: PackagePlan) -> dict[str, Any]:
     """The values init.py.jinja renders."""
-    types = sorted(set(plan.types.public_names))
+    # The package re-exports the payload types a user builds and reads; the JSON codecs
+    # stay in the payloads module, where events.py uses them.
+    types = sorted(
+        name for name in set(plan.types.public_names) if not name.startswith(("encode_", "decode_"))
+    )
     imports = Imports().names("typing", "Any").module("amqp_events")
     imports.names(".", "events")
     imports.names(".handlers", "Handlers", "register_handlers")

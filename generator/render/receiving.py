@@ -56,8 +56,7 @@ def handlers_context(plan: PackagePlan) -> dict[str, Any]:
             methods.append((m, signature(m.method, params, "None")))
             headers = (
                 call(
-                    "_with_headers",
-                    "delivery",
+                    "delivery.with_headers",
                     call(f"events.{m.decode_headers}", "delivery.headers"),
                 )
                 if m.decode_headers
@@ -83,8 +82,6 @@ def handlers_context(plan: PackagePlan) -> dict[str, Any]:
         m.payload.annotation.find("payloads.") >= 0 for r in plan.received for m in r.messages
     ) or any("payloads." in m.headers_annotation for r in plan.received for m in r.messages):
         imports.names(".", "payloads")
-    if plan.typed_headers:
-        imports.module("dataclasses").names("typing", "Any", "TypeVar", "cast")
     if multi:
         imports.names("collections.abc", "Mapping")
     names = ["Handlers", "RECEIVED", "register_handlers", *(r.constant for r in plan.received)]

@@ -38,9 +38,6 @@ def _outgoing(sent: Sent) -> Brackets:
 
 def events_context(plan: PackagePlan) -> dict[str, Any]:
     """The values events.py.jinja renders."""
-    by_name: dict[str, Sent] = {}
-    for sent in plan.sent:
-        by_name.setdefault(sent.channel.address, sent)
     messages = [m for r in plan.received for m in r.messages]
     validators = []
     for r in plan.received:
@@ -61,10 +58,10 @@ def events_context(plan: PackagePlan) -> dict[str, Any]:
                     )
                 )
     imports = Imports().names("typing", "Any", "Final").module("amqp_events")
-    imports.names("amqp_events.binding", "PackageBinding")
+    imports.names("amqp_events", "PackageBinding")
     imports.names(".", "payloads", "schemas", "topology")
     if messages:
-        imports.names("amqp_events.schema", "SchemaValidator")
+        imports.names("amqp_events", "SchemaValidator")
     if any(m.headers for m in messages):
         imports.names("typing", "cast")
     names = ["PACKAGE", "OUTGOING", *(s.constant for s in plan.sent)]
@@ -75,7 +72,9 @@ def events_context(plan: PackagePlan) -> dict[str, Any]:
         "all": sorted_all(names),
         "binding": call("PackageBinding", py_str(plan.service.package), "topology.SERVICE"),
         "sent": [(s, _outgoing(s)) for s in plan.sent],
-        "outgoing": tuple_of(s.constant for s in by_name.values()),
+        # Every sent message, several per channel included: the runtime tells them apart
+        # by their AMQP type.
+        "outgoing": tuple_of(s.constant for s in plan.sent),
         "validators": validators,
         "messages": messages,
         "signature": signature,

@@ -24,11 +24,21 @@ def dict_of(pairs: Iterable[tuple[str, Expr | str]]) -> Brackets:
 
 
 def exchange_spec(exchange: Exchange) -> Brackets:
-    """``amqp_events.ExchangeSpec(name=..., type=...)`` for a named exchange."""
+    """``amqp_events.ExchangeSpec(name=..., type=...)`` for a named exchange.
+
+    The durable and auto-delete flags are spelled out only when they differ from the
+    runtime's defaults (durable, not auto-deleted), which keeps the common case short.
+    """
+    flags: dict[str, str] = {}
+    if not exchange.durable:
+        flags["durable"] = "False"
+    if exchange.auto_delete:
+        flags["auto_delete"] = "True"
     return call(
         "amqp_events.ExchangeSpec",
         name=py_str(exchange.name or ""),
         type=py_str(exchange.type),
+        **flags,
     )
 
 

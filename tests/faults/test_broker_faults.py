@@ -11,6 +11,7 @@ import pytest
 from amqp_events import PublishError, PublishTimeoutError, events_app
 from tests.conftest import Service
 from tests.support.broker import Broker, wait_for
+from tests.support.figures import record
 from tests.support.private_node import PrivateNode
 from tests.support.workers import WorkerProcess
 
@@ -72,10 +73,11 @@ def test_a_broker_restart_loses_no_confirmed_event_and_workers_reconnect_by_them
     assert worker.process is not None
     assert worker.running
     assert worker.process.pid == worker_pid, "the same worker process reconnected"
-    print(
-        f"\nbroker restart: {len(confirmed)} confirmed, {len(raised)} raised, "
+    record(
+        "broker restart",
+        f"{len(confirmed) + len(raised)} fired: {len(confirmed)} confirmed, {len(raised)} raised; "
         f"{len(set(handled))} handled ({len(handled) - len(set(handled))} duplicates), "
-        f"{len(set(confirmed) - set(handled))} lost"
+        f"{len(set(confirmed) - set(handled))} confirmed lost",
     )
 
 
@@ -98,6 +100,10 @@ def test_a_blocked_broker_makes_fire_raise_a_timeout_instead_of_hanging(
             ping(2)
         elapsed = time.monotonic() - started
         assert elapsed < 6, f"fire took {elapsed:.1f} s with a 2 s timeout"
+        record(
+            "blocked broker",
+            f"fire raised PublishTimeoutError after {elapsed:.1f} s (publish_timeout 2 s)",
+        )
         assert "may or may not have been delivered" in str(raised.value)
     finally:
         private_node.ctl("set_vm_memory_high_watermark", "0.4")

@@ -22,6 +22,7 @@ from amqp_events.archive import Archive
 from tests.apps.recorder import build_app
 from tests.conftest import Service
 from tests.support.broker import Broker, wait_for
+from tests.support.figures import record
 from tests.support.workers import WorkerProcess
 
 pytestmark = [pytest.mark.broker, pytest.mark.slow]
@@ -164,4 +165,4 @@ def test_hostile_bodies_never_kill_the_worker_and_each_is_handled_or_archived_wi
     counts: dict[str, int] = {}
     for outcome in outcomes.values():
         counts[outcome] = counts.get(outcome, 0) + 1
-    print(f"\nhostile bodies: {len(sent)} messages tried, outcomes {dict(sorted(counts.items()))}")
+    record("hostile bodies", f"{len(sent)} tried: {dict(sorted(counts.items()))}, 0 lost")

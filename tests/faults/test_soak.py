@@ -15,6 +15,7 @@ from amqp_events.archive import Archive
 from tests.apps.recorder import build_app
 from tests.conftest import Service
 from tests.support.broker import Broker, wait_for
+from tests.support.figures import record
 from tests.support.workers import WorkerProcess
 
 pytestmark = [pytest.mark.broker, pytest.mark.slow]
@@ -77,8 +78,11 @@ def test_soak_handled_plus_archived_equals_fired_with_random_failures_and_kills(
     assert broker.depth(f"{service.name}:retry.200") == 0
     assert broker.depth(f"{service.name}:retry.400") == 0
     assert kills >= 3
-    print(
-        f"\nsoak: {TOTAL} fired, {len(set(handled))} handled ({len(handled) - len(set(handled))} "
+    lost = set(fired) - set(handled) - set(parked_ids)
+    record(
+        "soak",
+        f"{TOTAL} fired, {len(set(handled))} handled ({len(handled) - len(set(handled))} "
         f"duplicate completions), {len(set(parked_ids))} archived "
-        f"({len(parked_ids) - len(set(parked_ids))} duplicates), {kills} SIGKILLs, 0 lost"
+        f"({len(parked_ids) - len(set(parked_ids))} duplicates), {len(lost)} lost, "
+        f"{kills} SIGKILLs",
     )

@@ -10,7 +10,7 @@ import pytest
 
 from generator.diagnostics import Diagnostic
 from generator.pipeline import Compiled, Options, TypesStage, compile_document
-from tests.generator.stand_in_types import active_build_types
+from generator.types import build_types as real_build_types
 from tests.generator.summary import MANIFEST_COUNTS
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
@@ -19,8 +19,8 @@ SHARED = Path(__file__).resolve().parents[3] / "shared"
 
 @pytest.fixture(scope="session")
 def build_types() -> TypesStage:
-    """The types stage: the real one once it exists, else the stand-in."""
-    return active_build_types()
+    """The types stage the pipeline uses (a fixture, so a test can swap it)."""
+    return real_build_types
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator import cli
-from generator.pipeline import Options, TypesStage, check, generate
+from generator.pipeline import Options, check, generate
 
 SPEC = """\
 asyncapi: 3.0.0
@@ -40,12 +40,6 @@ operations:
 @pytest.fixture
 def options(write_spec: Callable[..., Path], tmp_path: Path) -> Options:
     return Options(spec=write_spec(SPEC), output=tmp_path / "gen", package="shop")
-
-
-@pytest.fixture(autouse=True)
-def _types_stage(monkeypatch: pytest.MonkeyPatch, build_types: TypesStage) -> None:
-    # The command line calls the default types stage; point it at the active one.
-    monkeypatch.setattr("generator.types.build_types", build_types)
 
 
 def _cli(*args: str) -> tuple[int, str, str]:

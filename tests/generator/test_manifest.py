@@ -10,6 +10,7 @@ diagnostic. The counts are printed at the end of the test run.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import subprocess
@@ -140,7 +141,19 @@ def test_the_compiled_packages_import_without_warnings_and_pass_mypy(
     output, results = outcomes
     packages = sorted(o.package for o in results.values() if o.compiled)
     assert packages
-    script = "import importlib\n" + "".join(f"importlib.import_module({p!r})\n" for p in packages)
+    # Import every package with warnings as errors, and round-trip the document's
+    # examples through the generated types: decode, encode, compare with the original.
+    script = (
+        "import importlib, json\n"
+        "report = {'examples': 0, 'mismatches': []}\n"
+        f"for name in {packages!r}:\n"
+        "    importlib.import_module(name)\n"
+        "    examples = importlib.import_module(name + '.examples')\n"
+        "    report['examples'] += sum(len(v) for k, v in vars(examples).items()"
+        " if k.isupper() and isinstance(v, tuple))\n"
+        "    report['mismatches'] += [f'{name}: {m}' for m in examples.roundtrip_examples()]\n"
+        "print(json.dumps(report))\n"
+    )
     done = subprocess.run(
         [sys.executable, "-W", "error", "-c", script],
         cwd=output,
@@ -150,6 +163,10 @@ def test_the_compiled_packages_import_without_warnings_and_pass_mypy(
         check=False,
     )
     assert done.returncode == 0, done.stderr
+    examples = json.loads(done.stdout.strip().splitlines()[-1])
+    assert examples["mismatches"] == []
+    assert examples["examples"] > 0
+    MANIFEST_COUNTS["doc: examples round-tripped through the types"] = examples["examples"]
     status, report = mypy_strict([output], tmp_path)
     assert status == 0, report
     MANIFEST_COUNTS["doc: packages passing mypy --strict"] = len(packages)

@@ -1,7 +1,7 @@
 """Regenerate every golden tree: ``python -m tests.golden.regen``.
 
-It uses the real types stage once it exists (the stand-in before), so the expected
-trees always show what ``amqp-events-gen`` produces today. Review the diff, then commit.
+The expected trees show exactly what ``amqp-events-gen`` produces today. Review the
+diff, then commit.
 """
 
 from __future__ import annotations
@@ -10,13 +10,12 @@ import shutil
 import sys
 
 from generator.diagnostics import errors_in, render_all
-from tests.generator.stand_in_types import active_build_types
+from generator.types import build_types
 from tests.golden.cases import cases
 
 
 def main() -> int:
     """Rewrite each case's ``expected/`` folder; return 1 if a case does not compile."""
-    build_types = active_build_types()
     status = 0
     for case in cases():
         files, diagnostics = case.generate(build_types)

@@ -81,6 +81,10 @@ def test_list_filters_and_show_prints_headers_and_body(parked: Service, amqp_url
     rows = json.loads(text)
     assert sorted(r["message_id"] for r in rows) == ["created-1", "created-2"]
     assert all(r["reason"] == "handler-failed" and r["attempts"] == 1 for r in rows)
+    status, text = run("archive", "list", *target(parked, amqp_url), "--older-than", "3600")
+    assert (status, text) == (0, "(no archived messages)\n"), "parked seconds ago, not an hour"
+    status, text = run("archive", "list", *target(parked, amqp_url), "--older-than", "0", "--json")
+    assert len(json.loads(text)) == 3
     status, text = run("archive", "list", *target(parked, amqp_url), "--limit", "1")
     assert status == 0
     assert len(text.splitlines()) == 2, "a header line and one message"

@@ -13,6 +13,7 @@ from amqp_events.archive import Archive
 from tests.apps.recorder import build_app
 from tests.conftest import Service
 from tests.support.broker import Broker, wait_for
+from tests.support.figures import record
 from tests.support.workers import WorkerProcess
 
 pytestmark = pytest.mark.broker
@@ -87,9 +88,10 @@ def test_thousand_events_survive_random_sigkills_of_the_worker(
     assert kills >= 3, "the workload outlived several kills"
     assert broker.depth(service.queue(EVENT)) == 0, "nothing left unacknowledged or unhandled"
     assert broker.depth(service.archive) == 0
-    print(
-        f"\n1000 events, {kills} SIGKILLs: {len(handled)} completions, "
-        f"{len(handled) - len(sent)} duplicates, 0 lost"
+    record(
+        "worker SIGKILLs",
+        f"1000 fired, {len(set(handled))} handled ({len(handled) - len(sent)} duplicate "
+        f"completions), 0 archived, {len(sent - set(handled))} lost, {kills} SIGKILLs",
     )
 
 

@@ -8,6 +8,11 @@ import amqp_events
 from amqp_events import (
     ArchivePolicy,
     ConfigurationError,
+    Delivery,
+    Exchange,
+    ExchangeSpec,
+    Headers,
+    IncomingEvent,
     JsonValue,
     OutgoingEvent,
     PayloadError,
@@ -118,3 +123,41 @@ def test_the_public_api_is_exactly_what_all_lists() -> None:
     }
     assert exported - modules == set(amqp_events.__all__)
     assert amqp_events.__all__ == sorted(amqp_events.__all__)
+
+
+def test_exchange_flags_several_messages_per_channel_and_typed_headers() -> None:
+    app = events_app("billing", broker_url=NOWHERE)
+    transient = ExchangeSpec("tmp", "fanout", durable=False, auto_delete=True)
+
+    def decode(data: JsonValue, delivery: Delivery[Headers]) -> JsonValue:
+        return data
+
+    def handle(payload: JsonValue, delivery: Delivery[Headers]) -> None:
+        """Nothing to do."""
+
+    app.add_handler(IncomingEvent(name="a", decode=decode, exchange=transient), handle)
+    assert app.topology().exchange("tmp") == Exchange(
+        "tmp", "fanout", durable=False, auto_delete=True
+    )
+
+    shipped: OutgoingEvent[JsonValue] = OutgoingEvent(
+        name="o", encode=decode_nothing, message_type="shipped"
+    )
+    cancelled: OutgoingEvent[JsonValue] = OutgoingEvent(
+        name="o", encode=decode_nothing, message_type="cancelled"
+    )
+    app.register_outgoing(shipped)
+    app.register_outgoing(cancelled)
+    app.register_outgoing(shipped)
+    assert set(app.outgoing) == {("o", "shipped"), ("o", "cancelled")}
+
+    delivery: Delivery[Headers] = Delivery(
+        event="a", queue="q", routing_key="a", exchange="tmp", headers={"n": 1}, attempt=2
+    )
+    typed = delivery.with_headers(7)
+    assert typed.headers == 7
+    assert (typed.attempt, typed.queue) == (2, "q")
+
+
+def decode_nothing(value: JsonValue) -> JsonValue:
+    return value

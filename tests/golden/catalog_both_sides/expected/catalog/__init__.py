@@ -9,14 +9,7 @@ import amqp_events
 
 from . import events
 from .handlers import Handlers, register_handlers
-from .payloads import (
-    InvoicePaid,
-    UserSignedUp,
-    decode_invoice_paid,
-    decode_user_signed_up,
-    encode_invoice_paid,
-    encode_user_signed_up,
-)
+from .payloads import InvoicePaid, UserSignedUp
 from .publishers import fire_invoice_paid, fire_user_signed_up
 from .topology import SERVICE
 
@@ -27,10 +20,6 @@ __all__ = [
     "UserSignedUp",
     "bind",
     "create_app",
-    "decode_invoice_paid",
-    "decode_user_signed_up",
-    "encode_invoice_paid",
-    "encode_user_signed_up",
     "fire_invoice_paid",
     "fire_user_signed_up",
 ]

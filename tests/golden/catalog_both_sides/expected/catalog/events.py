@@ -4,8 +4,7 @@
 from typing import Any, Final
 
 import amqp_events
-from amqp_events.binding import PackageBinding
-from amqp_events.schema import SchemaValidator
+from amqp_events import PackageBinding, SchemaValidator
 
 from . import payloads, schemas, topology
 

@@ -4,8 +4,7 @@
 from typing import Any, Final, cast
 
 import amqp_events
-from amqp_events.binding import PackageBinding
-from amqp_events.schema import SchemaValidator
+from amqp_events import PackageBinding, SchemaValidator
 
 from . import payloads, schemas, topology
 
@@ -71,6 +70,7 @@ SEND_AUDIT_LINE: Final = amqp_events.OutgoingEvent(
 OUTGOING: Final[tuple[amqp_events.OutgoingEvent[Any], ...]] = (
     SEND_ORDER_CREATED,
     SEND_ORDER_SHIPPED,
+    SEND_ORDER_CANCELLED,
     SEND_AUDIT_LINE,
 )
 """One outgoing event per event name, for ``bind()`` to register with the app.

@@ -2,9 +2,8 @@
 """Handlers of the events service 'orders' receives: implement Handlers, pass it to bind()."""
 
 import abc
-import dataclasses
 from collections.abc import Callable, Mapping
-from typing import Any, Final, TypeAlias, TypeVar, cast
+from typing import Final, TypeAlias
 
 import amqp_events
 from amqp_events import Delivery, Headers, JsonValue
@@ -53,19 +52,11 @@ _Binder: TypeAlias = Callable[
 ]
 """Validate and decode one kind of message, and bind it to its handler method."""
 
-_H = TypeVar("_H")
-
-
-def _with_headers(delivery: Delivery[Headers], headers: _H) -> Delivery[_H]:
-    """Return ``delivery`` with its headers decoded to their generated type."""
-    typed: Delivery[Any] = dataclasses.replace(cast("Delivery[Any]", delivery), headers=headers)
-    return typed
-
 
 def _receive_order_created(data: JsonValue, delivery: Delivery[Headers]) -> _Dispatch:
     """Decode a message OrderCreated and bind it to Handlers.on_order_created."""
     payload = events.decode_order_created(data)
-    received = _with_headers(delivery, events.decode_order_created_headers(delivery.headers))
+    received = delivery.with_headers(events.decode_order_created_headers(delivery.headers))
 
     def dispatch(handlers: Handlers) -> None:
         handlers.on_order_created(payload, received)

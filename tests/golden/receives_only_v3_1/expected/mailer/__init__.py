@@ -7,7 +7,7 @@ import amqp_events
 
 from . import events
 from .handlers import Handlers, register_handlers
-from .payloads import Body, Mail, decode_body, decode_mail, encode_body, encode_mail
+from .payloads import Body, Mail
 from .topology import SERVICE
 
 __all__ = [
@@ -17,10 +17,6 @@ __all__ = [
     "Mail",
     "bind",
     "create_app",
-    "decode_body",
-    "decode_mail",
-    "encode_body",
-    "encode_mail",
 ]
 
 

@@ -10,7 +10,7 @@ import amqp_events
 
 from . import events
 from .handlers import Handlers, register_handlers
-from .payloads import UserSignedUp, decode_user_signed_up, encode_user_signed_up
+from .payloads import UserSignedUp
 from .publishers import fire_user_signed_up
 from .topology import SERVICE
 
@@ -20,8 +20,6 @@ __all__ = [
     "UserSignedUp",
     "bind",
     "create_app",
-    "decode_user_signed_up",
-    "encode_user_signed_up",
     "fire_user_signed_up",
 ]
 

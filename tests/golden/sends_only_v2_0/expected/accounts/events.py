@@ -4,7 +4,7 @@
 from typing import Any, Final
 
 import amqp_events
-from amqp_events.binding import PackageBinding
+from amqp_events import PackageBinding
 
 from . import payloads, schemas, topology
 

@@ -4,8 +4,7 @@
 from typing import Any, Final, cast
 
 import amqp_events
-from amqp_events.binding import PackageBinding
-from amqp_events.schema import SchemaValidator
+from amqp_events import PackageBinding, SchemaValidator
 
 from . import payloads, schemas, topology
 
@@ -44,7 +43,7 @@ SEND_DIM_LIGHT: Final = amqp_events.OutgoingEvent(
 )
 """How dimLight is published on 'lights.{streetlightId}.command'."""
 
-OUTGOING: Final[tuple[amqp_events.OutgoingEvent[Any], ...]] = (SEND_TURN_ON,)
+OUTGOING: Final[tuple[amqp_events.OutgoingEvent[Any], ...]] = (SEND_TURN_ON, SEND_DIM_LIGHT)
 """One outgoing event per event name, for ``bind()`` to register with the app.
 
 Messages that share a channel share its event name, exchange and routing, and the app

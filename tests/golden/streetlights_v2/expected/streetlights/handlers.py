@@ -2,9 +2,8 @@
 """Handlers of the events service 'streetlights' receives: implement Handlers, pass it to bind()."""
 
 import abc
-import dataclasses
 from collections.abc import Callable
-from typing import Any, Final, TypeAlias, TypeVar, cast
+from typing import Final, TypeAlias
 
 import amqp_events
 from amqp_events import Delivery, Headers, JsonValue
@@ -45,19 +44,11 @@ _Binder: TypeAlias = Callable[
 ]
 """Validate and decode one kind of message, and bind it to its handler method."""
 
-_H = TypeVar("_H")
-
-
-def _with_headers(delivery: Delivery[Headers], headers: _H) -> Delivery[_H]:
-    """Return ``delivery`` with its headers decoded to their generated type."""
-    typed: Delivery[Any] = dataclasses.replace(cast("Delivery[Any]", delivery), headers=headers)
-    return typed
-
 
 def _receive_light_measured(data: JsonValue, delivery: Delivery[Headers]) -> _Dispatch:
     """Decode a message lightMeasured and bind it to Handlers.on_light_measured."""
     payload = events.decode_light_measured(data)
-    received = _with_headers(delivery, events.decode_light_measured_headers(delivery.headers))
+    received = delivery.with_headers(events.decode_light_measured_headers(delivery.headers))
 
     def dispatch(handlers: Handlers) -> None:
         handlers.on_light_measured(payload, received)

@@ -1,0 +1,52 @@
+"""AMQP bindings reach the runtime: exchange names, types and flags, publish options."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from generator.pipeline import Compiled
+
+SPEC = """\
+asyncapi: 3.0.0
+info: {title: Flags, version: 1.0.0}
+channels:
+  created:
+    address: orders.created
+    messages:
+      Created: {payload: {type: object}}
+    bindings:
+      amqp:
+        is: routingKey
+        exchange: {name: transient-orders, type: fanout, durable: false, autoDelete: true}
+  paid:
+    address: orders.paid
+    messages:
+      Paid: {payload: {type: object}}
+    bindings:
+      amqp:
+        is: routingKey
+        exchange: {name: orders, type: direct}
+operations:
+  sendCreated:
+    action: send
+    channel: {$ref: '#/channels/created'}
+    bindings: {amqp: {deliveryMode: 1, priority: 7}}
+  onPaid: {action: receive, channel: {$ref: '#/channels/paid'}}
+"""
+
+
+def test_exchange_flags_and_publish_options_are_carried_into_the_package(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    compiled = compile_spec(SPEC)
+    assert compiled.tree is not None, [d.render() for d in compiled.diagnostics]
+    events = compiled.tree.files["pkg/events.py"]
+    handlers = compiled.tree.files["pkg/handlers.py"]
+    assert 'name="transient-orders"' in events
+    assert 'type="fanout"' in events
+    assert "durable=False" in events
+    assert "auto_delete=True" in events
+    assert "delivery_mode=1" in events
+    assert "priority=7" in events
+    assert 'amqp_events.ExchangeSpec(name="orders", type="direct")' in handlers
+    assert not [d for d in compiled.diagnostics if "durable" in d.message]

@@ -1,0 +1,255 @@
+"""Property-based hostile documents: whatever text a document holds, it never becomes code.
+
+Hypothesis builds documents whose names, titles, descriptions, enum values, defaults,
+examples and property names mix quotes, triple quotes, backslashes, newlines, template
+syntax, Python keywords, dunders, unicode, very long strings and names that differ only
+in case or punctuation. Every document must compile; every package must parse, import,
+keep document text inside strings and comments (its modules hold only what the
+templates produce), give each message its own function and method, and pass
+``mypy --strict`` (checked once over all packages at the end).
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import keyword
+import os
+import subprocess
+import sys
+import tokenize
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.output import write_tree
+from generator.pipeline import Options, TypesStage, compile_document
+from tests.generator.quality import ROOT, mypy_strict, python_files
+from tests.support.figures import record
+
+MARK = "Qz7"
+"""Starts every hostile string, so its pieces can be found in the generated source."""
+
+PIECES = [
+    '"""',
+    "'''",
+    "\\",
+    "\n",
+    "\r\n",
+    "\t",
+    "{{ x }}",
+    "{% if x %}",
+    "{#",
+    "#",
+    "$",
+    "'",
+    '"',
+    "class",
+    "def",
+    "None",
+    "True",
+    "lambda",
+    "match",
+    "__init__",
+    "__class__",
+    "__import__",
+    "import os",
+    'os.system("x")',
+    "é",
+    "漢字",
+    "\u2028",
+    "\x00",
+    "😀",
+    " ",
+    "-",
+    ".",
+    "_",
+    "a" * 120,
+]
+hostile = st.lists(st.sampled_from(PIECES) | st.text(max_size=6), min_size=1, max_size=5).map(
+    lambda parts: MARK + "".join(parts)
+)
+# Message names that collide once made into identifiers: case and punctuation only.
+CLASHING = [
+    "order created",
+    "Order-Created",
+    "ORDER_CREATED",
+    "order.created",
+    "orderCreated",
+    "class",
+    "Class",
+    "__init__",
+    "None",
+    "fire",
+    "on",
+]
+
+
+def _message(index: int, name: str, draw: st.DrawFn) -> dict[str, Any]:
+    names = draw(st.lists(hostile | st.sampled_from(CLASHING), min_size=1, max_size=3, unique=True))
+    values = draw(st.lists(hostile, min_size=1, max_size=3, unique=True))
+    properties = {
+        prop: {
+            "type": "string",
+            "enum": values,
+            "default": values[0],
+            "title": draw(hostile),
+            "description": draw(hostile),
+        }
+        for prop in names
+    }
+    return {
+        "name": name,
+        "title": draw(hostile),
+        "summary": draw(hostile),
+        "description": draw(hostile),
+        "payload": {
+            "type": "object",
+            "description": draw(hostile),
+            "properties": properties,
+            "required": names[:1],
+        },
+        "examples": [{"name": draw(hostile), "payload": {names[0]: values[-1]}}],
+    }
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> tuple[dict[str, Any], int]:
+    """A valid AsyncAPI 3.0 document full of hostile text, and its number of messages."""
+    count = draw(st.integers(min_value=1, max_value=4))
+    message_names = draw(
+        st.lists(hostile | st.sampled_from(CLASHING), min_size=count, max_size=count, unique=True)
+    )
+    channels: dict[str, Any] = {}
+    operations: dict[str, Any] = {}
+    for index, name in enumerate(message_names):
+        slug = "".join(ch for ch in draw(hostile) if ch.isalnum())[:40] or "x"
+        channels[f"c{index}"] = {
+            "address": f"hostile.{index}.{slug}",
+            "description": draw(hostile),
+            "messages": {f"m{index}": _message(index, name, draw)},
+        }
+        operations[f"send{index}"] = {
+            "action": "send",
+            "channel": {"$ref": f"#/channels/c{index}"},
+            "summary": draw(hostile),
+        }
+        operations[f"receive{index}"] = {
+            "action": "receive",
+            "channel": {"$ref": f"#/channels/c{index}"},
+            "description": draw(hostile),
+        }
+    info = {"title": draw(hostile), "version": "1.0.0", "description": draw(hostile)}
+    document = {"asyncapi": "3.0.0", "info": info, "channels": channels, "operations": operations}
+    return document, count
+
+
+ALLOWED_IMPORTS = {
+    "__future__",
+    "abc",
+    "collections.abc",
+    "dataclasses",
+    "datetime",
+    "typing",
+    "uuid",
+    "amqp_events",
+    "amqp_events.binding",
+    "amqp_events.codec",
+    "amqp_events.schema",
+    "amqp_events.wire",
+}
+FORBIDDEN_NAMES = {"eval", "exec", "compile", "__import__", "system", "open", "getattr"}
+
+
+def _check_module(path: Path, package: str) -> None:
+    source = path.read_text(encoding="utf-8")
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        # Identifiers made from document names are sanitized words; anything else of the
+        # document's text must sit inside a string or a comment.
+        if token.type not in (tokenize.STRING, tokenize.COMMENT, tokenize.NAME):
+            assert MARK not in token.string, f"{path}:{token.start[0]}: {token.line!r}"
+        if token.type == tokenize.NAME:
+            assert token.string.isidentifier(), token.string
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            assert {a.name for a in node.names} <= ALLOWED_IMPORTS | {package}, path
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            assert node.module in ALLOWED_IMPORTS | {package}, f"{path}: {node.module}"
+        elif isinstance(node, ast.Name | ast.Attribute):
+            name = node.id if isinstance(node, ast.Name) else node.attr
+            assert name not in FORBIDDEN_NAMES, f"{path}: {name}"
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+            assert not keyword.iskeyword(node.name)
+
+
+def test_hostile_documents_always_compile_into_safe_packages_that_pass_mypy(
+    tmp_path: Path, build_types: TypesStage
+) -> None:
+    output = tmp_path / "gen"
+    packages: dict[str, int] = {}
+
+    @settings(
+        max_examples=25,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(documents())
+    def compile_one(case: tuple[dict[str, Any], int]) -> None:
+        document, count = case
+        package = f"hostile{len(packages)}"
+        spec = tmp_path / f"{package}.yaml"
+        spec.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+        compiled = compile_document(
+            Options(spec=spec, output=output, package=package), build_types=build_types
+        )
+        assert compiled.tree is not None, [d.render() for d in compiled.diagnostics]
+        assert write_tree(output, compiled.tree).diagnostics == ()
+        for path in sorted((output / package).glob("*.py")):
+            _check_module(path, package)
+        packages[package] = count
+
+    compile_one()
+
+    # Import every package (warnings are errors), count its functions and methods.
+    script = (
+        "import importlib, json\n"
+        "report = {}\n"
+        f"for name in {sorted(packages)!r}:\n"
+        "    package = importlib.import_module(name)\n"
+        "    fires = [n for n in dir(package) if n.startswith('fire_')]\n"
+        "    methods = sorted(package.Handlers.__abstractmethods__)\n"
+        "    report[name] = [len(set(fires)), len(set(methods)),"
+        " importlib.import_module(name + '.examples').roundtrip_examples()]\n"
+        "print(json.dumps(report))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", script],
+        env={**os.environ, "PYTHONPATH": f"{output}{os.pathsep}{ROOT}"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    for package, count in packages.items():
+        fires, methods, mismatches = report[package]
+        assert (fires, methods) == (count, count), f"{package}: names collided"
+        assert mismatches == [], f"{package}: {mismatches}"
+
+    status, output_text = mypy_strict([output], tmp_path)
+    assert status == 0, output_text
+    assert len(packages) >= 20
+    record(
+        "hostile documents",
+        f"{len(packages)} tried, {len(packages)} compiled and passed mypy --strict, "
+        f"{sum(packages.values())} messages, 0 collisions",
+    )
+    assert python_files([output])
