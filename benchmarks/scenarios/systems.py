@@ -9,7 +9,6 @@ starts; ``publish_each`` is the system's own confirmed publish, one message at a
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -18,6 +17,7 @@ import amqp
 
 from amqp_events import EventsApp, JsonValue, OutgoingEvent
 from amqp_events.declare import declare
+from amqp_events.wire import encode_json
 from benchmarks import package
 from benchmarks.broker import Admin, ConfirmedChannel
 from benchmarks.harness import Settings, UnavailableError
@@ -34,8 +34,6 @@ def _identity(value: JsonValue) -> JsonValue:
 
 class System:
     """A service under test: its names, its worker command and its producers."""
-
-    label = "system"
 
     def __init__(
         self, settings: Settings, admin: Admin, tag: str, *, count: int = 1, retry: float = 3.0
@@ -112,8 +110,6 @@ class System:
 class EventsSystem(System):
     """``amqp_events``: the generated package's service, ``count`` handlers, retry and archive."""
 
-    label = "amqp-events"
-
     def __init__(
         self, settings: Settings, admin: Admin, tag: str, *, count: int = 1, retry: float = 3.0
     ) -> None:
@@ -186,8 +182,6 @@ class EventsSystem(System):
 class CelerySystem(System):
     """Raw Celery: ``count`` tasks on one queue, the same worker settings."""
 
-    label = "celery"
-
     def __init__(
         self, settings: Settings, admin: Admin, tag: str, *, count: int = 1, retry: float = 3.0
     ) -> None:
@@ -240,8 +234,6 @@ class CelerySystem(System):
 class FastStreamSystem(System):
     """FastStream 0.7: one subscriber, bound to a topic exchange like our handler queue."""
 
-    label = "faststream"
-
     def __init__(
         self, settings: Settings, admin: Admin, tag: str, *, count: int = 1, retry: float = 3.0
     ) -> None:
@@ -279,7 +271,7 @@ class FastStreamSystem(System):
             self.channel = ConfirmedChannel(self.admin.connection)
         for body in bodies:
             message = amqp.Message(
-                json.dumps(body).encode(), content_type="application/json", delivery_mode=2
+                encode_json(dict(body)), content_type="application/json", delivery_mode=2
             )
             self.channel.publish(self.exchange, EVENT, message)
         self.channel.wait()
