@@ -36,10 +36,17 @@ def _parser() -> argparse.ArgumentParser:
         description="Measure celery-amqp-events against raw kombu, raw Celery and FastStream "
         "on a real RabbitMQ, side by side in one run.",
     )
-    parser.add_argument("--n", type=int, default=3000, help="messages per repetition")
-    parser.add_argument("--reps", type=int, default=5, help="measured repetitions per case")
     parser.add_argument(
-        "--warmup", type=int, default=300, help="messages of the unrecorded warm-up (0: none)"
+        "--n", type=int, default=3000, help="messages per repetition (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--reps", type=int, default=5, help="measured repetitions per case (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=300,
+        help="messages of the unrecorded warm-up, 0 for none (default: %(default)s)",
     )
     parser.add_argument(
         "--url",
@@ -50,14 +57,22 @@ def _parser() -> argparse.ArgumentParser:
         "--scenarios", default="all", help=f"comma-separated subset of: {names} (default: all)"
     )
     parser.add_argument(
-        "--handlers", type=int, default=200, help="handlers of the worker memory scenario"
+        "--handlers",
+        type=int,
+        default=200,
+        help="handlers of the worker memory scenario (default: %(default)s)",
     )
     parser.add_argument(
         "--channels",
         default="10,100,200,1000",
-        help="spec sizes of the code generation scenario",
+        help="spec sizes of the code generation scenario (default: %(default)s)",
     )
-    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write results")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=DEFAULT_JSON,
+        help="where to write results (default: benchmarks/results/latest.json)",
+    )
     parser.add_argument(
         "--workdir", type=Path, help="worker logs and generated files (default: a temp dir)"
     )
