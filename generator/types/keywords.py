@@ -18,12 +18,32 @@ __all__ = [
     "LATER_DRAFTS",
     "SCHEMA_LISTS",
     "SCHEMA_MAPS",
+    "SHAPE_KEYWORDS",
     "SINGLE_SCHEMAS",
     "VALIDATION_VALUES",
     "is_object",
     "is_schema",
     "subschemas",
 ]
+
+SHAPE_KEYWORDS = frozenset(
+    {
+        "$ref",
+        "type",
+        "properties",
+        "items",
+        "prefixItems",
+        "enum",
+        "const",
+        "additionalProperties",
+        "patternProperties",
+        "oneOf",
+        "anyOf",
+        "allOf",
+        "format",
+    }
+)
+"""Keywords that give a schema a shape a Python type can follow (not mere validation)."""
 
 SINGLE_SCHEMAS = frozenset(
     {

@@ -17,7 +17,7 @@ from generator.schema_graph import SchemaGraph
 from generator.types.annotations import annotation
 from generator.types.hints import JSON, NEVER, NONE, Hint, MatcherRequest, doc_of, nullable
 from generator.types.keynames import key_names
-from generator.types.keywords import is_object
+from generator.types.keywords import SHAPE_KEYWORDS, is_object
 from generator.types.model import (
     AliasDef,
     Definition,
@@ -74,24 +74,8 @@ _SCALARS: dict[str, PrimitiveName] = {
 }
 _KIND_ORDER = ("object", "array", "string", "integer", "number", "boolean")
 _LONGEST_FIELD_TYPE = 60
-_SHAPE_KEYWORDS = frozenset(
-    {
-        "$ref",
-        "type",
-        "properties",
-        "items",
-        "prefixItems",
-        "enum",
-        "const",
-        "additionalProperties",
-        "patternProperties",
-        "oneOf",
-        "anyOf",
-        "allOf",
-        "format",
-        "nullable",
-    }
-)
+# OpenAPI's ``nullable`` says something about the type too, though not about its shape.
+_TYPE_KEYWORDS = SHAPE_KEYWORDS | {"nullable"}
 
 
 class TypeBuilder:
@@ -391,7 +375,7 @@ class TypeBuilder:
 def _says_anything(schema: Any) -> bool:
     if not is_object(schema):
         return True
-    return any(key in _SHAPE_KEYWORDS for key in schema)
+    return any(key in _TYPE_KEYWORDS for key in schema)
 
 
 def _json_type(value: Any) -> str:

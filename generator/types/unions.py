@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from generator.types.hints import NEVER, NONE, Hint, MatcherRequest, doc_of, nullable
-from generator.types.keywords import is_object
+from generator.types.keywords import SHAPE_KEYWORDS, is_object
 from generator.types.model import (
     AliasDef,
     Nullable,
@@ -32,23 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["UnionBuilder"]
 
-_SHAPE_KEYWORDS = frozenset(
-    {
-        "$ref",
-        "type",
-        "properties",
-        "items",
-        "prefixItems",
-        "enum",
-        "const",
-        "additionalProperties",
-        "patternProperties",
-        "oneOf",
-        "anyOf",
-        "allOf",
-        "format",
-    }
-)
 _KIND_NAMES = {"integer": "number"}
 
 
@@ -63,7 +46,7 @@ class _Candidate:
 def _has_shape(schema: Any) -> bool:
     if isinstance(schema, bool):
         return True
-    return is_object(schema) and not _SHAPE_KEYWORDS.isdisjoint(schema)
+    return is_object(schema) and not SHAPE_KEYWORDS.isdisjoint(schema)
 
 
 def _refines(facets: Facets) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Callable
@@ -95,12 +96,30 @@ def test_thousand_events_survive_random_sigkills_of_the_worker(
     )
 
 
-def _run_until_archived(service: Service, broker: Broker, worker: WorkerProcess) -> None:
+def _poisoned(
+    action: str,
+    broker: Broker,
+    recorder_service: Callable[..., Service],
+    start_worker: Callable[..., WorkerProcess],
+) -> tuple[Service, WorkerProcess]:
+    """Publish a worker-killing event and a good one; run (restarting a dead worker, as a
+    supervisor would) until the archive holds something."""
+    service = recorder_service("poison", (EVENT,), delivery_limit=3)
+    worker = start_worker(service)
+    for message_id, body in (("bad", {"id": "bad", "action": action}), ("fine", {"id": "fine"})):
+        broker.publish(
+            service.exchange,
+            EVENT,
+            json.dumps(body).encode(),
+            content_type="application/json",
+            message_id=message_id,
+        )
     deadline = time.monotonic() + 60
     while broker.depth(service.archive) == 0 and time.monotonic() < deadline:
-        if not worker.running:  # a supervisor would restart it
+        if not worker.running:
             worker.start()
         time.sleep(0.2)
+    return service, worker
 
 
 def test_a_message_that_kills_its_pool_process_ends_in_the_archive_alone(
@@ -108,24 +127,7 @@ def test_a_message_that_kills_its_pool_process_ends_in_the_archive_alone(
     recorder_service: Callable[..., Service],
     start_worker: Callable[..., WorkerProcess],
 ) -> None:
-    service = recorder_service("poison", (EVENT,), delivery_limit=3)
-    worker = start_worker(service)
-    broker.publish(
-        service.exchange,
-        EVENT,
-        b'{"id": "bad", "action": "kill"}',
-        content_type="application/json",
-        message_id="bad",
-    )
-    broker.publish(
-        service.exchange,
-        EVENT,
-        b'{"id": "fine"}',
-        content_type="application/json",
-        message_id="fine",
-    )
-
-    _run_until_archived(service, broker, worker)
+    service, worker = _poisoned("kill", broker, recorder_service, start_worker)
     wait_for(lambda: service.ids() == ["fine"], timeout=20, what="the good event")
     [parked] = Archive.for_app(build_app(service.env)).list()
     assert parked.message_id == "bad"
@@ -140,24 +142,7 @@ def test_a_message_that_kills_the_whole_worker_every_time_ends_in_the_archive(
     recorder_service: Callable[..., Service],
     start_worker: Callable[..., WorkerProcess],
 ) -> None:
-    service = recorder_service("poison", (EVENT,), delivery_limit=3)
-    worker = start_worker(service)
-    broker.publish(
-        service.exchange,
-        EVENT,
-        b'{"id": "bad", "action": "kill-worker"}',
-        content_type="application/json",
-        message_id="bad",
-    )
-    broker.publish(
-        service.exchange,
-        EVENT,
-        b'{"id": "fine"}',
-        content_type="application/json",
-        message_id="fine",
-    )
-
-    _run_until_archived(service, broker, worker)
+    service, worker = _poisoned("kill-worker", broker, recorder_service, start_worker)
     if not worker.running:
         worker.start()
     archive = Archive.for_app(build_app(service.env))
