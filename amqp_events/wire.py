@@ -10,6 +10,7 @@ headers) is carried over unchanged.
 from __future__ import annotations
 
 import json
+import os
 import random
 import uuid
 from collections.abc import Mapping
@@ -84,15 +85,19 @@ _DEATH_PREFIXES: Final = ("x-first-death-", "x-last-death-")
 _JSON_CONTENT_TYPES: Final = frozenset({"application/json", "text/json"})
 
 
+# A generator of our own, seeded by the OS and reseeded in every forked child: a program
+# that calls random.seed() for its own reasons must not make message ids repeat.
+_IDS = random.Random()  # noqa: S311 - ids must be unique, not secret
+os.register_at_fork(after_in_child=_IDS.seed)
+
+
 def random_id() -> str:
     """A new random (version 4) UUID as 32 hex digits, for message and task ids.
 
     uuid.uuid4() makes a getrandom syscall per call, a measurable share of a confirmed
-    publish and of the worker's consumer loop; the random module draws from a state
-    seeded by the OS and reseeded in every forked child, which is enough for ids that
-    must be unique, not secret.
+    publish and of the worker's consumer loop; ids must be unique, not secret.
     """
-    return uuid.UUID(int=random.getrandbits(128), version=4).hex
+    return uuid.UUID(int=_IDS.getrandbits(128), version=4).hex
 
 
 def encode_json(value: JsonValue) -> bytes:

@@ -117,3 +117,14 @@ def test_signature_payloads_bind_and_check_simple_annotations() -> None:
 
     with pytest.raises(ConfigurationError, match="positional-only"):
         kwargs_encoder(positional, "x")
+
+
+def test_message_ids_do_not_repeat_when_the_program_seeds_random() -> None:
+    import random  # noqa: PLC0415
+
+    random.seed(42)
+    first = wire.random_id()
+    random.seed(42)
+    assert wire.random_id() != first
+    assert len(first) == 32
+    assert first[12] == "4", "a version 4 UUID"
