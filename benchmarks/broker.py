@@ -15,20 +15,14 @@ from amqp.exceptions import NotFound
 from kombu.utils.url import parse_url
 
 from amqp_events import Topology
+from amqp_events.publisher import amqp_connection
 
 _LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def connect(url: str, *, timeout: float = 5.0) -> amqp.Connection:
     """Open a py-amqp connection to ``url``."""
-    parts = parse_url(url)
-    connection = amqp.Connection(
-        host=f"{parts['hostname'] or '127.0.0.1'}:{parts['port'] or 5672}",
-        userid=parts["userid"] or "guest",
-        password=parts["password"] or "guest",
-        virtual_host=parts["virtual_host"] or "/",
-        connect_timeout=timeout,
-    )
+    connection = amqp_connection(url, connect_timeout=timeout)
     connection.connect()
     return connection
 

@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterator
 
 from generator.words import describe
 
-__all__ = ["Problem", "schema_problems"]
+__all__ = ["SCHEMA_LISTS", "SCHEMA_MAPS", "SINGLE_SCHEMAS", "Problem", "schema_problems"]
 
 Problem = tuple[tuple[str | int, ...], str]
 """The place below the schema (pointer tokens) and a sentence."""
 
 _TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
-_SCHEMA_KEYWORDS = frozenset(
+SINGLE_SCHEMAS = frozenset(
     {
         "additionalItems",
         "additionalProperties",
@@ -32,8 +32,15 @@ _SCHEMA_KEYWORDS = frozenset(
         "else",
     }
 )
-_SCHEMA_MAPS = frozenset({"definitions", "properties", "patternProperties"})
-_SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf"})
+"""Draft-07 keywords whose value is one schema."""
+
+SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf"})
+"""Draft-07 keywords whose value is a list of schemas (``items`` may be one or a list)."""
+
+SCHEMA_MAPS = frozenset({"properties", "patternProperties"})
+"""Draft-07 keywords whose value maps names to schemas (also ``definitions``, and
+``dependencies`` in part)."""
+_SCHEMA_MAPS = SCHEMA_MAPS | {"definitions"}
 
 
 def _is_number(value: object) -> bool:
@@ -150,11 +157,11 @@ def _check(schema: object, path: tuple[str | int, ...]) -> Iterator[Problem]:
             expected = check(value)
             if expected is not None:
                 yield here, f"'{keyword}' must be {expected}, got {describe(value)}."
-        elif keyword in _SCHEMA_KEYWORDS:
+        elif keyword in SINGLE_SCHEMAS:
             yield from _check(value, here)
         elif keyword in _SCHEMA_MAPS:
             yield from _schema_map(keyword, value, here)
-        elif keyword in _SCHEMA_LISTS:
+        elif keyword in SCHEMA_LISTS:
             yield from _schema_list(keyword, value, here)
         elif keyword == "items":
             if isinstance(value, list):

@@ -17,26 +17,14 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic
 from generator.documents import Documents, Node, RefProblem
-from generator.json_schema import schema_problems
+from generator.json_schema import SCHEMA_LISTS, SCHEMA_MAPS, SINGLE_SCHEMAS, schema_problems
 from generator.schema_graph import JsonSchema, SchemaGraph, SchemaKey
 from generator.validate import SchemaSite
 
 __all__ = ["ResolvedSchemas", "resolve_schemas"]
 
-_MAPS_OF_SCHEMAS = frozenset({"properties", "patternProperties", "definitions", "$defs"})
-_SCHEMA_OR_LIST = frozenset({"items", "allOf", "anyOf", "oneOf"})
-_SCHEMAS = frozenset(
-    {
-        "additionalProperties",
-        "additionalItems",
-        "contains",
-        "propertyNames",
-        "not",
-        "if",
-        "then",
-        "else",
-    }
-)
+_MAPS_OF_SCHEMAS = SCHEMA_MAPS | {"definitions", "$defs"}
+_SCHEMA_OR_LIST = SCHEMA_LISTS | {"items"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +112,7 @@ class _Resolver:
                 result[keyword] = [
                     self.rewrite(node.child(keyword).child(index)) for index in range(len(child))
                 ]
-            elif keyword in _SCHEMA_OR_LIST or keyword in _SCHEMAS:
+            elif keyword in _SCHEMA_OR_LIST or keyword in SINGLE_SCHEMAS:
                 result[keyword] = self.rewrite(node.child(keyword))
             elif keyword == "dependencies" and isinstance(child, dict):
                 result[keyword] = {

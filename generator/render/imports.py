@@ -22,31 +22,23 @@ def _natural(name: str) -> list[object]:
     return [int(part) if part.isdigit() else part for part in _DIGITS.split(name)]
 
 
-def _member_key(name: str) -> tuple[int, list[object], str]:
-    # isort's member order: constants, classes, the rest; each in case-insensitive
-    # natural order (Payload2 before Payload10).
+def _kind(name: str) -> int:
+    """0 for CONSTANTS, 1 for Classes, 2 for the rest: the groups isort and RUF022 keep."""
     if len(name) > 1 and name.isupper():
-        kind = 0
-    elif name[:1].isupper():
-        kind = 1
-    else:
-        kind = 2
-    return kind, _natural(name.lower()), name
+        return 0
+    return 1 if name[:1].isupper() else 2
+
+
+def _member_key(name: str) -> tuple[int, list[object], str]:
+    # isort orders imported names case-insensitively (Paya before PayC), naturally
+    # (Payload2 before Payload10).
+    return _kind(name), _natural(name.lower()), name
 
 
 def sorted_all(names: Iterable[str]) -> list[str]:
     """Sort names as RUF022 wants ``__all__``: constants, then classes, then the rest."""
-
-    def key(name: str) -> tuple[int, list[object]]:
-        if len(name) > 1 and name.isupper():
-            kind = 0
-        elif name[:1].isupper():
-            kind = 1
-        else:
-            kind = 2
-        return kind, _natural(name)
-
-    return sorted(set(names), key=key)
+    # RUF022 orders naturally too, but case-sensitively (PayC before Paya).
+    return sorted(set(names), key=lambda name: (_kind(name), _natural(name)))
 
 
 @dataclass

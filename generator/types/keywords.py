@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, TypeGuard
 
 from generator.diagnostics import escape_pointer_token
+from generator.json_schema import SCHEMA_LISTS, SCHEMA_MAPS, SINGLE_SCHEMAS
 
 __all__ = [
     "ANNOTATIONS",
@@ -44,26 +45,6 @@ SHAPE_KEYWORDS = frozenset(
     }
 )
 """Keywords that give a schema a shape a Python type can follow (not mere validation)."""
-
-SINGLE_SCHEMAS = frozenset(
-    {
-        "additionalProperties",
-        "additionalItems",
-        "contains",
-        "propertyNames",
-        "not",
-        "if",
-        "then",
-        "else",
-    }
-)
-"""Draft 7 keywords whose value is one schema."""
-
-SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf"})
-"""Draft 7 keywords whose value is a list of schemas (``items`` may be one too)."""
-
-SCHEMA_MAPS = frozenset({"properties", "patternProperties"})
-"""Draft 7 keywords whose value maps names to schemas (``dependencies`` partly)."""
 
 VALIDATION_VALUES = frozenset(
     {

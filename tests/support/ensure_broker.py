@@ -12,8 +12,9 @@ import subprocess
 import sys
 import time
 
-import amqp
 from kombu.utils.url import maybe_sanitize_url, parse_url
+
+from amqp_events.publisher import amqp_connection
 
 DEFAULT_URL = "amqp://guest:guest@127.0.0.1:5672//"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -21,17 +22,11 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 def broker_answers(url: str, timeout: float = 3.0) -> str | None:
     """Return None when an AMQP handshake succeeds, else the reason it failed."""
-    parts = parse_url(url)
-    connection = amqp.Connection(
-        host=f"{parts['hostname'] or '127.0.0.1'}:{parts['port'] or 5672}",
-        userid=parts["userid"] or "guest",
-        password=parts["password"] or "guest",
-        virtual_host=parts["virtual_host"] or "/",
-        connect_timeout=timeout,
-    )
+    connection = amqp_connection(url, connect_timeout=timeout)
     try:
         connection.connect()
     except Exception as error:  # noqa: BLE001 - any failure means "not usable"
+        connection.collect()
         return f"{type(error).__name__}: {error}"
     connection.close()
     return None
