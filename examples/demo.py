@@ -119,6 +119,24 @@ def wait(
         time.sleep(0.2)
 
 
+def remove_topology(connection: amqp.Connection) -> None:
+    """Delete the queues and exchanges the two services declared (DEMO_KEEP=1 keeps them)."""
+    sys.path.insert(0, str(HERE / "billing"))
+    # The services' own modules, found via sys.path like their workers find them.
+    from billing_service import app as billing_app  # noqa: PLC0415
+    from orders_service import app as orders_app  # noqa: PLC0415
+
+    channel = connection.channel()
+    for app in (orders_app, billing_app):
+        topology = app.topology()
+        tasks = f"{app.settings.service}:tasks"  # Celery's queue for plain tasks
+        for queue in (*(q.name for q in topology.queues), tasks):
+            channel.queue_delete(queue)
+        for exchange in (*(e.name for e in topology.exchanges), tasks):
+            channel.exchange_delete(exchange)
+    channel.close()
+
+
 def main() -> int:
     """Run the demo; return the exit status."""
     url = os.environ.get("AMQP_URL", DEFAULT_URL)
@@ -186,6 +204,8 @@ def main() -> int:
             processes,
             logs,
         )
+    if not os.environ.get("DEMO_KEEP"):
+        remove_topology(connection)
     connection.close()
     for entry in paid():
         print(
