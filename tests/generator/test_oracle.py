@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 from collections.abc import Callable
 from functools import cache
@@ -25,6 +24,7 @@ import yaml
 from generator.documents import Documents, Node, RefProblem
 from generator.json_schema import schema_problems
 from generator.validate import validate
+from tests.conftest import require
 from tests.generator.conftest import SHARED
 from tests.golden.cases import cases
 
@@ -118,11 +118,7 @@ def _verdicts(spec: Path) -> tuple[bool, bool] | None:
 
 
 def _require_shared() -> None:
-    if not SCHEMAS.is_dir():
-        reason = f"The official AsyncAPI schemas are not present ({SCHEMAS})."
-        if os.environ.get("CI"):
-            pytest.fail(reason + " CI is set, so this fails instead of skipping.")
-        pytest.skip(reason)
+    require(SCHEMAS.is_dir(), f"The official AsyncAPI schemas are not present ({SCHEMAS})")
 
 
 def _manifest() -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -12,6 +11,7 @@ import pytest
 import yaml
 
 from generator.types import TypesModule
+from tests.conftest import require
 from tests.generator.types import specs
 from tests.generator.types.support import build, import_package, write_package
 
@@ -31,10 +31,7 @@ class Generated:
 def shared_fixture(name: str) -> Path:
     """A file of the shared research fixtures; skipped when absent, unless in CI."""
     path = SHARED / name
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{path} is missing, and CI must not skip the fixture tests.")
-        pytest.skip(f"{path} is not available on this machine.")
+    require(path.exists(), f"{path} is not available on this machine")
     return path
 
 
