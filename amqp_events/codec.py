@@ -18,16 +18,15 @@ properties out of the JSON object and writes ``None`` as ``null``.
 from __future__ import annotations
 
 import enum
-import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any, Final, Generic, NoReturn, TypeAlias, TypeVar
+from typing import Any, Final, Generic, NoReturn, TypeAlias, TypeVar, cast
 
-from amqp_events.errors import PayloadError
+from amqp_events.errors import ConfigurationError, PayloadError
 from amqp_events.schema import FORMATS, SchemaValidator
-from amqp_events.wire import JsonValue
+from amqp_events.wire import JsonValue, parse_json
 
 __all__ = [
     "UNSET",
@@ -48,6 +47,7 @@ __all__ = [
     "as_time",
     "as_uuid",
     "case",
+    "channel_word",
     "decode_list",
     "decode_literal",
     "decode_map",
@@ -65,6 +65,8 @@ __all__ = [
     "encode_union",
     "encode_uuid",
     "extra_properties",
+    "headers_json",
+    "headers_object",
     "json_equal",
     "list_encoder",
     "list_of",
@@ -80,6 +82,8 @@ __all__ = [
     "optional",
     "required",
     "roundtrip",
+    "routing_key",
+    "text_at",
 ]
 
 T = TypeVar("T")
@@ -515,14 +519,9 @@ def encode_union(value: object, cases: Sequence[EncodeCase], *, name: str) -> Js
 # Embedded JSON --------------------------------------------------------------------------
 
 
-def _refuse_constant(name: str) -> float:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def load_json(text: str) -> JsonValue:
     """Parse JSON embedded in generated code (strict: no NaN or Infinity)."""
-    value: JsonValue = json.loads(text, parse_constant=_refuse_constant)
-    return value
+    return parse_json(text)
 
 
 def load_examples(text: str) -> tuple[JsonValue, ...]:
@@ -604,3 +603,46 @@ def roundtrip(
                 f"{_received(example)} became {_received(again)}."
             )
     return problems
+
+
+# Publishing and headers -----------------------------------------------------------------
+
+
+def channel_word(name: str, value: str) -> str:
+    """Check that a channel parameter is one routing-key word: not empty, no '.', '*' or '#'."""
+    if not value or "." in value or "*" in value or "#" in value:
+        raise ConfigurationError(
+            f"Channel parameter {name!r} must be one routing-key word, not empty and without "
+            f"'.', '*' or '#', got {value!r}."
+        )
+    return value
+
+
+def routing_key(*parts: str) -> str:
+    """Join the literal parts of a channel address and its parameter values."""
+    return "".join(parts)
+
+
+def headers_object(value: JsonValue) -> dict[str, object]:
+    """Encoded headers as the mapping a publish takes (their schema is an object)."""
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def headers_json(headers: Mapping[str, object]) -> JsonValue:
+    """Received application headers as a JSON object, to validate and decode them."""
+    return cast("JsonValue", dict(headers))
+
+
+def text_at(value: JsonValue, pointer: str) -> str | None:
+    """The string or number at a JSON pointer of an encoded payload, for its correlation id."""
+    for token in pointer.split("/")[1:]:
+        key = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(value, dict) and key in value:
+            value = value[key]
+        elif isinstance(value, list) and key.isdigit() and int(key) < len(value):
+            value = value[int(key)]
+        else:
+            return None
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return str(value)
+    return None

@@ -25,6 +25,7 @@ __all__ = [
     "header_count",
     "is_json_content_type",
     "own_headers_removed",
+    "parse_json",
     "random_id",
 ]
 
@@ -116,7 +117,11 @@ _DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 
 def decode_json(body: bytes) -> JsonValue:
     """Parse a body as strict JSON (RFC 8259: UTF-8, no NaN or Infinity)."""
-    text = body.decode("utf-8")
+    return parse_json(body.decode("utf-8"))
+
+
+def parse_json(text: str) -> JsonValue:
+    """Parse text as strict JSON: no NaN or Infinity, no byte order mark."""
     if text.startswith("\ufeff"):
         # The same refusal as json.loads, which this replaces.
         raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)

@@ -63,7 +63,7 @@ def events_context(plan: PackagePlan) -> dict[str, Any]:
     if messages:
         imports.names("amqp_events", "SchemaValidator")
     if any(m.headers for m in messages):
-        imports.names("typing", "cast")
+        imports.names("amqp_events", "codec")
     names = ["PACKAGE", "OUTGOING", *(s.constant for s in plan.sent)]
     names += [m.decode for m in messages]
     names += [m.decode_headers for m in messages if m.decode_headers]
@@ -103,10 +103,10 @@ def _publish_call(sent: Sent, *, collected: bool) -> Brackets:
         names = {p.name: p.python for p in sent.parameters}
         for text, is_parameter in sent.channel.address_parts():
             if is_parameter:
-                parts.append(call("_word", py_str(text), names[text]))
+                parts.append(call("codec.channel_word", py_str(text), names[text]))
             else:
                 parts.append(py_str(text))
-        kwargs["routing_key"] = call("_routing_key", *parts)
+        kwargs["routing_key"] = call("codec.routing_key", *parts)
     kwargs["headers"] = "sent_headers" if collected else "headers"
     kwargs["correlation_id"] = "correlation_id"
     kwargs["message_id"] = "message_id"
@@ -115,22 +115,30 @@ def _publish_call(sent: Sent, *, collected: bool) -> Brackets:
 
 def publishers_context(plan: PackagePlan) -> dict[str, Any]:
     """The values publishers.py.jinja renders."""
-    needs = {"word": False, "object": False, "text_at": False}
+    needs_codec = False
     functions = []
     for sent in plan.sent:
         correlation = sent.message.correlation_id
         header = correlation.header if correlation else None
         collected = sent.headers is not None or header is not None
-        needs["word"] |= bool(sent.parameters)
-        needs["object"] |= sent.headers is not None
-        needs["text_at"] |= correlation is not None and correlation.source == "payload"
+        needs_codec |= (
+            bool(sent.parameters)
+            or sent.headers is not None
+            or (correlation is not None and correlation.source == "payload")
+        )
         functions.append(
             {
                 "sent": sent,
                 "signature": signature(sent.function, _fire_signature(sent), "str"),
                 "collected": collected,
                 "encode_headers": (
-                    call("_object", call(f"payloads.{sent.headers.encode}", "headers"))
+                    call(
+                        "sent_headers.update",
+                        call(
+                            "codec.headers_object",
+                            call(f"payloads.{sent.headers.encode}", "headers"),
+                        ),
+                    )
                     if sent.headers is not None
                     else None
                 ),
@@ -141,7 +149,7 @@ def publishers_context(plan: PackagePlan) -> dict[str, Any]:
                 ),
                 "correlation_payload": (
                     call(
-                        "_text_at",
+                        "codec.text_at",
                         call(f"events.{sent.constant}.encode", "payload"),
                         py_str(correlation.pointer),
                     )
@@ -153,12 +161,15 @@ def publishers_context(plan: PackagePlan) -> dict[str, Any]:
         )
     imports = Imports()
     if plan.sent:
-        imports.module("amqp_events").names(".", "events", "payloads")
+        imports.names(".", "events", "payloads")
+    if any(sent.headers is None for sent in plan.sent):
+        imports.module("amqp_events")  # for amqp_events.Headers
+    if needs_codec:
+        imports.names("amqp_events", "codec")
     if any(p.annotation.startswith("Literal[") for s in plan.sent for p in s.parameters):
         imports.names("typing", "Literal")
     return {
         "imports": imports.render(),
         "all": sorted_all(s.function for s in plan.sent),
         "functions": functions,
-        "needs": needs,
     }

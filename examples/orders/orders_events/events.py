@@ -30,10 +30,10 @@ SEND_ORDER_CREATED: Final = amqp_events.OutgoingEvent(
 """How OrderCreated is published on 'shop.order.created'."""
 
 OUTGOING: Final[tuple[amqp_events.OutgoingEvent[Any], ...]] = (SEND_ORDER_CREATED,)
-"""One outgoing event per event name, for ``bind()`` to register with the app.
+"""Every event this package sends, for ``bind()`` to register with the app.
 
-Messages that share a channel share its event name, exchange and routing, and the app
-records outgoing events by name.
+Messages that share a channel share its event name; the app tells them apart by their
+AMQP type.
 """
 
 _INVOICE_PAID_PAYLOAD: Final = SchemaValidator(schemas.INVOICE_PAID, event="billing.invoice.paid")

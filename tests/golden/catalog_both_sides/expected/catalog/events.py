@@ -42,10 +42,10 @@ OUTGOING: Final[tuple[amqp_events.OutgoingEvent[Any], ...]] = (
     SEND_USER_SIGNED_UP,
     SEND_INVOICE_PAID,
 )
-"""One outgoing event per event name, for ``bind()`` to register with the app.
+"""Every event this package sends, for ``bind()`` to register with the app.
 
-Messages that share a channel share its event name, exchange and routing, and the app
-records outgoing events by name.
+Messages that share a channel share its event name; the app tells them apart by their
+AMQP type.
 """
 
 _USER_SIGNED_UP_PAYLOAD: Final = SchemaValidator(schemas.USER_SIGNED_UP, event="users.signed-up")

@@ -4,6 +4,7 @@
 from typing import Literal
 
 import amqp_events
+from amqp_events import codec
 
 from . import events, payloads
 
@@ -24,7 +25,7 @@ def fire_order_created(
 ) -> str:
     """Publish OrderCreated on 'orders.created': A customer placed an order."""
     sent_headers: dict[str, object] = {}
-    sent_headers.update(_object(payloads.encode_order_created_headers(headers)))
+    sent_headers.update(codec.headers_object(payloads.encode_order_created_headers(headers)))
     if correlation_id is not None:
         sent_headers.update({"x-correlation-id": correlation_id})
     return events.PACKAGE.app.publish(
@@ -46,11 +47,11 @@ def fire_order_shipped(
 ) -> str:
     """Publish OrderShipped on 'orders.{region}.events'."""
     if correlation_id is None:
-        correlation_id = _text_at(events.SEND_ORDER_SHIPPED.encode(payload), "/orderId")
+        correlation_id = codec.text_at(events.SEND_ORDER_SHIPPED.encode(payload), "/orderId")
     return events.PACKAGE.app.publish(
         events.SEND_ORDER_SHIPPED,
         payload,
-        routing_key=_routing_key("orders.", _word("region", region), ".events"),
+        routing_key=codec.routing_key("orders.", codec.channel_word("region", region), ".events"),
         headers=headers,
         correlation_id=correlation_id,
         message_id=message_id,
@@ -69,7 +70,7 @@ def fire_order_cancelled(
     return events.PACKAGE.app.publish(
         events.SEND_ORDER_CANCELLED,
         payload,
-        routing_key=_routing_key("orders.", _word("region", region), ".events"),
+        routing_key=codec.routing_key("orders.", codec.channel_word("region", region), ".events"),
         headers=headers,
         correlation_id=correlation_id,
         message_id=message_id,
@@ -91,38 +92,3 @@ def fire_audit_line(
         correlation_id=correlation_id,
         message_id=message_id,
     )
-
-
-def _word(name: str, value: str) -> str:
-    """Check that a channel parameter is one routing-key word: not empty, no '.', '*' or '#'."""
-    if not value or "." in value or "*" in value or "#" in value:
-        raise amqp_events.ConfigurationError(
-            f"Channel parameter {name!r} must be one routing-key word, not empty and without "
-            f"'.', '*' or '#', got {value!r}."
-        )
-    return value
-
-
-def _routing_key(*parts: str) -> str:
-    """Join the literal parts of a channel address and its parameter values."""
-    return "".join(parts)
-
-
-def _object(value: amqp_events.JsonValue) -> dict[str, object]:
-    """Encoded headers as a mapping (their schema is an object)."""
-    return dict(value) if isinstance(value, dict) else {}
-
-
-def _text_at(value: amqp_events.JsonValue, pointer: str) -> str | None:
-    """The string or number at a JSON pointer of an encoded payload, for its correlation id."""
-    for token in pointer.split("/")[1:]:
-        key = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(value, dict) and key in value:
-            value = value[key]
-        elif isinstance(value, list) and key.isdigit() and int(key) < len(value):
-            value = value[int(key)]
-        else:
-            return None
-    if isinstance(value, str | int | float) and not isinstance(value, bool):
-        return str(value)
-    return None

@@ -18,10 +18,10 @@ PACKAGE: Final = PackageBinding("mailer", topology.SERVICE)
 """The events app this package publishes through; the package's ``bind()`` sets it."""
 
 OUTGOING: Final[tuple[amqp_events.OutgoingEvent[Any], ...]] = ()
-"""One outgoing event per event name, for ``bind()`` to register with the app.
+"""Every event this package sends, for ``bind()`` to register with the app.
 
-Messages that share a channel share its event name, exchange and routing, and the app
-records outgoing events by name.
+Messages that share a channel share its event name; the app tells them apart by their
+AMQP type.
 """
 
 _MAIL_REQUESTED_PAYLOAD: Final = SchemaValidator(schemas.MAIL_REQUESTED, event="mail.requested")

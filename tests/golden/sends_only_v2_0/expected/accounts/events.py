@@ -27,8 +27,8 @@ SEND_USER_SIGNED_UP: Final = amqp_events.OutgoingEvent(
 """How UserSignedUp is published on 'user.signedup'."""
 
 OUTGOING: Final[tuple[amqp_events.OutgoingEvent[Any], ...]] = (SEND_USER_SIGNED_UP,)
-"""One outgoing event per event name, for ``bind()`` to register with the app.
+"""Every event this package sends, for ``bind()`` to register with the app.
 
-Messages that share a channel share its event name, exchange and routing, and the app
-records outgoing events by name.
+Messages that share a channel share its event name; the app tells them apart by their
+AMQP type.
 """

@@ -2,6 +2,7 @@
 """Publish the events of service 'streetlights': one fire_* function per message it sends."""
 
 import amqp_events
+from amqp_events import codec
 
 from . import events, payloads
 
@@ -25,7 +26,11 @@ def fire_turn_on(
     return events.PACKAGE.app.publish(
         events.SEND_TURN_ON,
         payload,
-        routing_key=_routing_key("lights.", _word("streetlightId", streetlight_id), ".command"),
+        routing_key=codec.routing_key(
+            "lights.",
+            codec.channel_word("streetlightId", streetlight_id),
+            ".command",
+        ),
         headers=headers,
         correlation_id=correlation_id,
         message_id=message_id,
@@ -49,23 +54,12 @@ def fire_dim_light(
     return events.PACKAGE.app.publish(
         events.SEND_DIM_LIGHT,
         payload,
-        routing_key=_routing_key("lights.", _word("streetlightId", streetlight_id), ".command"),
+        routing_key=codec.routing_key(
+            "lights.",
+            codec.channel_word("streetlightId", streetlight_id),
+            ".command",
+        ),
         headers=sent_headers,
         correlation_id=correlation_id,
         message_id=message_id,
     )
-
-
-def _word(name: str, value: str) -> str:
-    """Check that a channel parameter is one routing-key word: not empty, no '.', '*' or '#'."""
-    if not value or "." in value or "*" in value or "#" in value:
-        raise amqp_events.ConfigurationError(
-            f"Channel parameter {name!r} must be one routing-key word, not empty and without "
-            f"'.', '*' or '#', got {value!r}."
-        )
-    return value
-
-
-def _routing_key(*parts: str) -> str:
-    """Join the literal parts of a channel address and its parameter values."""
-    return "".join(parts)
