@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from generator.diagnostics import Diagnostic, Location
 from generator.documents import Documents, Node, RefProblem, is_reference
 from generator.model.amqp import read_exchange
+from generator.model.traits import field_layers, merge_nodes, merge_patch
 from generator.model.values import Channel, CorrelationId, Message, Parameter
 from generator.resolve import ResolvedSchemas
+from generator.schema_graph import JsonSchema
 from generator.types import TypeRoot
 from generator.validate import Version
 from generator.validate.common import correlation_location, parameter_names
@@ -33,6 +35,10 @@ def _text(value: object) -> str:
 def text_of(node: Node | None) -> str:
     """The string at ``node``, or ``""`` when it is absent or not a string."""
     return _text(node.value) if node is not None else ""
+
+
+def _requires(schema: object) -> bool:
+    return isinstance(schema, dict) and bool(schema.get("required"))
 
 
 def _is_json_media(content_type: str) -> bool:
@@ -83,25 +89,25 @@ class Reader:
 
     # -- traits ------------------------------------------------------------------------
 
-    def merged(self, node: Node) -> dict[str, Node]:
-        """An object's fields with its traits applied, each field with its own place.
-
-        2.x applies traits over the object (a trait's field wins); 3.x applies the
-        object over its traits (the object's own field wins).
-        """
+    def layers(self, node: Node) -> dict[str, list[Node]]:
+        """Each field of an object and its traits, as the nodes that set it, first applied first."""
         own = self.deref(node)
         value = own.value if isinstance(own.value, dict) else {}
-        result = {key: own.child(key) for key in value if key != "traits"}
         traits = value.get("traits")
-        if not isinstance(traits, list):
-            return result
-        for index in range(len(traits)):
-            trait = self.deref(own.child("traits").child(index))
-            if not isinstance(trait.value, dict):
-                continue
-            for key in trait.value:
-                if self.version[0] == 2 or key not in result:
-                    result[key] = trait.child(key)
+        count = len(traits) if isinstance(traits, list) else 0
+        found = [self.deref(own.child("traits").child(index)) for index in range(count)]
+        return field_layers(own, found, traits_win=self.version[0] == 2)
+
+    def merged(self, node: Node) -> dict[str, Node]:
+        """An object's fields with its traits merged in (``generator.model.traits``)."""
+        return self._merge(self.layers(node))
+
+    def _merge(self, fields: dict[str, list[Node]]) -> dict[str, Node]:
+        result = {}
+        for key, layers in fields.items():
+            merged = merge_nodes(layers, self.deref)
+            if merged is not None:
+                result[key] = merged
         return result
 
     # -- channels ----------------------------------------------------------------------
@@ -158,7 +164,8 @@ class Reader:
         known = self._messages.get(end.key)
         if known is not None:
             return known
-        fields = self.merged(end)
+        layers = self.layers(end)
+        fields = self._merge(layers)
 
         def text(name: str) -> str:
             found = fields.get(name)
@@ -188,12 +195,13 @@ class Reader:
         )
         self.roots.append(payload)
         headers: TypeRoot | None = None
-        headers_site = self._site(fields.get("headers"))
-        if headers_site is not None:
-            self._check_headers(headers_site, name)
+        headers_schema = self._headers(layers.get("headers", []))
+        if headers_schema is not None:
+            headers_site, headers_value = headers_schema
+            self._check_headers(headers_site, headers_value, name)
             headers = TypeRoot(
                 key=f"messages/{unique}/headers",
-                schema=self.schemas.roots.get(headers_site.key, {}),
+                schema=headers_value,
                 name_hint=f"{name}Headers",
                 location=self.where(headers_site),
                 examples=tuple(e[1] for e in examples if e[1] is not _ABSENT),
@@ -205,7 +213,7 @@ class Reader:
             type_name=type_name,
             payload=payload,
             headers=headers,
-            headers_required=headers_site is not None and self._requires(headers_site),
+            headers_required=headers is not None and _requires(self._actual(headers.schema)),
             correlation_id=self._correlation(fields.get("correlationId")),
             title=text("title"),
             summary=text("summary"),
@@ -239,21 +247,31 @@ class Reader:
                 return candidate.child("schema") if not is_reference(value) else None
         return node
 
-    def _resolved(self, site: Node) -> object:
-        schema: object = self.schemas.roots.get(site.key)
-        for _ in range(16):  # a chain of references to the actual schema
+    def _headers(self, layers: list[Node]) -> tuple[Node, JsonSchema] | None:
+        """Where the headers schema is written and the schema, its traits merged in."""
+        if not layers or layers[-1].value is None:
+            return None
+        sites = [site for site in map(self._site, layers) if site is not None]
+        if not sites:
+            return None
+        if len(sites) == 1:  # as written, so a named schema keeps its name
+            return sites[0], self.schemas.roots.get(sites[0].key, {})
+        merged: object = {}
+        for site in sites:
+            merged = merge_patch(merged, self._actual(self.schemas.roots.get(site.key)))
+        return sites[-1], merged if isinstance(merged, dict | bool) else {}
+
+    def _actual(self, schema: object) -> object:
+        """The schema at the end of a chain of references."""
+        for _ in range(16):
             if not isinstance(schema, dict) or "$ref" not in schema:
                 break
             schema = self.schemas.nodes.get(str(schema["$ref"]))
         return schema
 
-    def _requires(self, site: Node) -> bool:
-        schema = self._resolved(site)
-        return isinstance(schema, dict) and bool(schema.get("required"))
-
-    def _check_headers(self, site: Node, name: str) -> None:
-        schema = self._resolved(site)
-        kind = schema.get("type") if isinstance(schema, dict) else None
+    def _check_headers(self, site: Node, schema: JsonSchema, name: str) -> None:
+        actual = self._actual(schema)
+        kind = actual.get("type") if isinstance(actual, dict) else None
         if kind is not None and kind != "object":
             self.error(
                 site,
