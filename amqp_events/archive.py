@@ -190,6 +190,16 @@ def _matcher(
     return matches
 
 
+def _queue_exists(connection: amqp.Connection, queue: str) -> bool:
+    channel = connection.channel()
+    try:
+        channel.queue_declare(queue, passive=True)
+    except NotFound:
+        return False  # the broker closed that channel, not the connection
+    channel.close()
+    return True
+
+
 class Archive:
     """The archive queues of one service on one broker."""
 
@@ -214,6 +224,30 @@ class Archive:
         """The archive of an app's service, with every archive queue its handlers use."""
         queues = sorted({r.route.archive_queue for r in app.handlers.values()}) or None
         return cls(app.settings.service, broker_url=app.broker_url, queues=queues)
+
+    @classmethod
+    def for_service(
+        cls,
+        service: str,
+        *,
+        broker_url: str,
+        events: Sequence[str] = (),
+        connect_timeout: float = 10.0,
+    ) -> Archive:
+        """The archive of a service known only by name, with the own archives of ``events``.
+
+        A handler with its own archive limits parks in ``<service>:archive.<event>``.
+        AMQP cannot list queues, so without the app's code only the events named here
+        are looked for; those whose queue exists are read beside the shared archive.
+        """
+        archive = cls(service, broker_url=broker_url, connect_timeout=connect_timeout)
+        if events:
+            names = archive.names
+            candidates = [names.archive_queue(), *(names.archive_queue(e) for e in events)]
+            with archive._connection() as connection:
+                found = [queue for queue in candidates if _queue_exists(connection, queue)]
+            archive.queues = tuple(found) or archive.queues
+        return archive
 
     def _amqp_connection(self) -> amqp.Connection:
         return amqp_connection(self.broker_url, connect_timeout=self.connect_timeout)

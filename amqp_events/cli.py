@@ -73,7 +73,19 @@ def _archive(args: argparse.Namespace) -> Archive:
         return archive
     if not args.service:
         raise UsageError("Name the service with --app MODULE or with --service NAME --broker URL.")
-    return Archive(args.service, broker_url=args.broker, queues=args.queue or None)
+    if args.queue:
+        return Archive(args.service, broker_url=args.broker, queues=args.queue)
+    event = getattr(args, "event", None)
+    archive = Archive.for_service(
+        args.service, broker_url=args.broker, events=(event,) if event else ()
+    )
+    if not event:
+        sys.stderr.write(
+            f"Reading {archive.queues[0]!r} only: a handler with its own archive limits parks "
+            f"in {archive.names.archive_queue('<event>')!r}; name those with --queue or "
+            "--event, or use --app to read every archive queue of the service.\n"
+        )
+    return archive
 
 
 def _print_table(rows: list[dict[str, object]], columns: Sequence[str], out: TextIO) -> None:

@@ -107,6 +107,7 @@ def recorder_service(
         delivery_limit: int = 5,
         queue_type: str = "classic",
         url: str | None = None,
+        own_archive: tuple[str, ...] = (),
     ) -> Service:
         name = f"{unique}-{suffix}"
         env = {
@@ -119,6 +120,7 @@ def recorder_service(
             "AE_RETRY": retry,
             "AE_DELIVERY_LIMIT": str(delivery_limit),
             "AE_QUEUE_TYPE": queue_type,
+            "AE_OWN_ARCHIVE": ",".join(own_archive),
         }
         service = Service(
             name=name,

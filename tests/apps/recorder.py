@@ -8,7 +8,8 @@ payload's ``action`` field, and record ``phase: done`` when they return: ``ok``,
 ``fire:<event>`` (publish ``{"id": "<id>-next"}`` as that event).
 
 Environment: AMQP_URL, AE_SERVICE, AE_EXCHANGE, AE_EVENTS (comma separated), AE_OUT,
-AE_FLAG, AE_RETRY (comma separated seconds), AE_DELIVERY_LIMIT, AE_QUEUE_TYPE.
+AE_FLAG, AE_RETRY (comma separated seconds), AE_DELIVERY_LIMIT, AE_QUEUE_TYPE, AE_OWN_ARCHIVE
+(comma separated events whose handlers get archive limits of their own).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import time
 from collections.abc import Callable, Mapping
 
 from amqp_events import (
+    ArchivePolicy,
     Delivery,
     EventsApp,
     Headers,
@@ -104,6 +106,11 @@ def build_app(env: Mapping[str, str]) -> EventsApp:
         delivery_limit=int(env.get("AE_DELIVERY_LIMIT", "5")),
         queue_type="quorum" if env.get("AE_QUEUE_TYPE") == "quorum" else "classic",
     )
+    own_archive = set(env.get("AE_OWN_ARCHIVE", "").split(","))
     for event in filter(None, env.get("AE_EVENTS", "").split(",")):
-        app.add_handler(IncomingEvent(name=event, decode=decode), make_handler(event, env, app))
+        app.add_handler(
+            IncomingEvent(name=event, decode=decode),
+            make_handler(event, env, app),
+            archive=ArchivePolicy(max_length=100) if event in own_archive else None,
+        )
     return app

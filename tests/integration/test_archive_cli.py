@@ -165,3 +165,52 @@ def test_the_console_script_loads_the_app_and_masks_passwords(
     assert "Could not connect" in result.stderr
     assert "hunter2" not in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_service_mode_finds_an_events_own_archive_and_says_what_it_cannot_see(
+    broker: Broker,
+    recorder_service: Callable[..., Service],
+    start_worker: Callable[..., WorkerProcess],
+    amqp_url: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    service = recorder_service("own", (CREATED, CANCELLED), retry="", own_archive=(CREATED,))
+    own_archive = f"{service.name}:archive.{CREATED}"
+    service.flag.touch()
+    start_worker(service)
+    for event, number in ((CREATED, 1), (CANCELLED, 2)):
+        broker.publish(
+            service.exchange,
+            event,
+            f'{{"id": "e{number}", "action": "fail-while-flag"}}'.encode(),
+            content_type="application/json",
+            message_id=f"event-{number}",
+        )
+    wait_for(
+        lambda: broker.depth(own_archive) == 1 and broker.depth(service.archive) == 1,
+        timeout=15,
+        what="one event parked in each archive",
+    )
+    capsys.readouterr()
+
+    status, text = run("archive", "stats", *target(service, amqp_url), "--json")
+    assert status == 0
+    assert json.loads(text)["queues"] == {service.archive: 1}
+    assert f"{service.name}:archive.<event>" in capsys.readouterr().err
+
+    status, text = run("archive", "list", *target(service, amqp_url), "--event", CREATED, "--json")
+    assert status == 0
+    assert [r["message_id"] for r in json.loads(text)] == ["event-1"]
+    assert capsys.readouterr().err == ""
+
+    status, text = run(
+        "archive", "stats", *target(service, amqp_url), "--queue", own_archive, "--max", "0"
+    )
+    assert status == 1, "an explicit queue counts toward the alert"
+
+    service.flag.unlink()
+    status, text = run("archive", "replay", *target(service, amqp_url), "--event", CREATED)
+    assert (status, text.splitlines()[0]) == (0, "Replayed 1 message(s).")
+    wait_for(lambda: service.ids() == ["e1"], timeout=15, what="the replayed event")
+    assert broker.depth(own_archive) == 0
+    assert broker.depth(service.archive) == 1
