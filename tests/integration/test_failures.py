@@ -12,6 +12,7 @@ import pytest
 
 from amqp_events import wire
 from amqp_events.archive import Archive
+from amqp_events.declare import declare
 from tests.apps.recorder import build_app
 from tests.conftest import Service
 from tests.support.broker import Broker, wait_for
@@ -125,3 +126,34 @@ def test_bad_messages_go_straight_to_the_archive_with_a_reason_and_the_worker_go
     assert "not UTF-8 JSON" in str(parked["garbage"].error)
     assert service.records() == [r for r in service.records() if r["id"] == "good"]
     assert worker.running
+
+
+def test_a_retry_copy_the_broker_refuses_parks_the_original_and_the_next_retry_works(
+    broker: Broker,
+    recorder_service: Callable[..., Service],
+    start_worker: Callable[..., WorkerProcess],
+) -> None:
+    service = recorder_service("refused", (EVENT,), retry="30")
+    worker = start_worker(service)
+    assert worker.process is not None
+    pid = worker.process.pid
+    app = build_app(service.env)
+    bucket = app.names.retry_bucket(30_000)
+    broker.delete_exchange(bucket)  # the retry copy's publish now fails with 404
+
+    broker.publish(service.exchange, EVENT, b'{"id": "r1", "action": "fail"}', message_id="r1")
+    wait_for(lambda: broker.depth(service.archive) == 1, timeout=15, what="the rejected event")
+    [parked] = Archive.for_app(app).list()
+    assert parked.message_id == "r1"
+    assert parked.reason == "dead-lettered:rejected", "rejected to the queue's dead-letter route"
+    assert parked.body == b'{"id": "r1", "action": "fail"}'
+    assert broker.depth(service.queue(EVENT)) == 0, "not requeued into a loop"
+    assert broker.depth(bucket) == 0
+    assert "Could not retry a message" in worker.tail()
+
+    declare(app.topology(), broker.connection)  # an operator restores the topology
+    broker.publish(service.exchange, EVENT, b'{"id": "r2", "action": "fail"}', message_id="r2")
+    wait_for(lambda: broker.depth(bucket) == 1, timeout=15, what="the next retry copy")
+    assert broker.depth(service.archive) == 1
+    assert [c["id"] for c in service.records()] == ["r1", "r2"]
+    assert worker.running and worker.process.pid == pid
