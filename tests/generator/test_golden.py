@@ -44,6 +44,64 @@ def test_the_expected_trees_pass_mypy_strict(tmp_path: Path) -> None:
     assert status == 0, output
 
 
+MISUSE = '''"""A service that implements the generated handler interface wrongly."""
+
+import orders_v3
+from amqp_events import Delivery, Headers
+from orders_v3 import payloads as p
+
+Plain = Delivery[Headers]
+
+
+class Incomplete(orders_v3.Handlers):
+    def on_order_created(self, payload: p.Order, delivery: Delivery[p.OrderCreatedHeaders]) -> None:
+        pass
+
+    def on_order_shipped(self, payload: p.OrderShipped, delivery: Plain) -> None:
+        pass
+
+
+class Mistyped(orders_v3.Handlers):
+    def on_order_created(self, payload: p.OrderShipped, delivery: Plain) -> None:  # line 19
+        pass
+
+    def on_order_shipped(self, payload: p.OrderShipped, delivery: Plain) -> None:
+        pass
+
+    def on_order_cancelled(self, payload: p.OrderCancelled, delivery: Plain) -> int:  # line 25
+        return 1
+
+
+orders_v3.bind(orders_v3.create_app(), Incomplete())  # line 29
+orders_v3.bind(orders_v3.create_app(), Mistyped())
+'''
+
+
+def test_a_missing_or_mistyped_handler_is_a_mypy_error(tmp_path: Path) -> None:
+    [orders] = [case.expected for case in CASES if case.name == "orders_v3"]
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "misuse.py").write_text(MISUSE, encoding="utf-8")
+    status, output = mypy_strict([orders, user], tmp_path)
+    found = sorted(
+        (
+            int(line.split(":")[1]),
+            line.rsplit("[", 1)[1].rstrip("]"),
+            " ".join(line.split("error: ")[1].split()[:4]),
+        )
+        for line in output.splitlines()
+        if line.startswith("user/misuse.py:") and ": error: " in line
+    )
+    assert status == 1
+    assert found == [
+        (19, "override", 'Argument 1 of "on_order_created"'),
+        (19, "override", 'Argument 2 of "on_order_created"'),
+        (25, "override", 'Return type "int" of'),
+        (29, "abstract", "Cannot instantiate abstract class"),
+    ], output
+    assert 'abstract class "Incomplete" with abstract attribute "on_order_cancelled"' in output
+
+
 def test_the_expected_trees_pass_ruff() -> None:
     files = python_files(case.expected for case in CASES)
     assert files
