@@ -17,6 +17,7 @@ from generator.documents import Documents
 from generator.format import finish, finish_all
 from generator.model import Service, build_model
 from generator.names import package_problem
+from generator.nesting import nesting_problems
 from generator.output import Drift, Tree, WriteReport, compare_tree, write_tree
 from generator.plan import plan_package, reserved_names
 from generator.render.package import (
@@ -193,6 +194,9 @@ def compile_document(
         return Compiled(None, _unique(found))
     service = front.service
     graph = front.schemas.graph(front.documents, [root.schema for root in service.roots])
+    found.extend(nesting_problems(graph, service.roots))
+    if errors_in(found):
+        return Compiled(None, _unique(found))
     stage = build_types or types_stage.build_types
     reserved = reserved_names(service, both_sides=options.both_sides)
     types = stage(graph, service.roots, reserved_names=reserved)

@@ -58,7 +58,8 @@ class _Resolver:
         self.documents = documents
         self.done: dict[SchemaKey, JsonSchema] = {}
         self.targets: set[SchemaKey] = set()
-        self._active: set[SchemaKey] = set()
+        self._pending: list[Node] = []
+        self._queued: set[SchemaKey] = set()
         self.edges: dict[SchemaKey, frozenset[SchemaKey]] = {}
         self.diagnostics: list[Diagnostic] = []
         self.checked: set[SchemaKey] = set()
@@ -68,22 +69,25 @@ class _Resolver:
         self.diagnostics.append(Diagnostic("error", self.documents.where(node), message))
 
     def schema(self, node: Node) -> JsonSchema:
-        """Check and rewrite the schema at ``node`` once; record the references it makes."""
+        """Check and rewrite the schema at ``node`` once; record the references it makes.
+
+        The schemas its references name are queued, not rewritten here, so a long chain
+        of references costs a longer queue instead of a deeper Python stack.
+        """
         key = node.key
         if key in self.done:
             return self.done[key]
         self.check(node)
-        outer = self._refs
         self._refs = set()
-        self._active.add(key)
-        try:
-            rewritten = self.rewrite(node)
-            self.edges[key] = frozenset(self._refs)
-        finally:
-            self._refs = outer
-            self._active.discard(key)
+        rewritten = self.rewrite(node)
+        self.edges[key] = frozenset(self._refs)
         self.done[key] = rewritten
         return rewritten
+
+    def drain(self) -> None:
+        """Rewrite every schema that a reference named and that is not rewritten yet."""
+        while self._pending:
+            self.schema(self._pending.pop())
 
     def check(self, node: Node) -> None:
         """Check a schema's structure (JSON Schema draft-07), once per place."""
@@ -138,8 +142,9 @@ class _Resolver:
         key = target.key
         self._refs.add(key)
         self.targets.add(key)
-        if key not in self._active:  # recursion through this key stops here
-            self.schema(target)
+        if key not in self.done and key not in self._queued:
+            self._queued.add(key)
+            self._pending.append(target)
         return key
 
 
@@ -163,6 +168,7 @@ def resolve_schemas(documents: Documents, sites: Iterable[SchemaSite]) -> Resolv
     """Resolve, check and rewrite each schema site and everything it references."""
     resolver = _Resolver(documents)
     roots = {site.node.key: resolver.schema(site.node) for site in sites}
+    resolver.drain()
     return ResolvedSchemas(
         roots=roots,
         nodes={key: resolver.done[key] for key in resolver.targets if key in resolver.done},
