@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from generator.output import write_tree
 from generator.pipeline import Options, TypesStage, compile_document
 from tests.generator.quality import ROOT, mypy_strict, python_files
-from tests.generator.template_code import assert_only_template_code
+from tests.generator.template_code import assert_only_template_code, code_shape
 from tests.support.figures import record
 
 MARK = "Qz7"
@@ -114,6 +114,22 @@ def _message(index: int, name: str, draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
+def _benign_twin(document: object) -> Any:
+    """``document`` with each hostile text (and clashing name) replaced by its own word."""
+    words: dict[str, str] = {}
+
+    def plain(value: object) -> Any:
+        if isinstance(value, str) and (value.startswith(MARK) or value in CLASHING):
+            return words.setdefault(value, f"plain{len(words)}")
+        if isinstance(value, list):
+            return [plain(item) for item in value]
+        if isinstance(value, dict):
+            return {plain(key): plain(item) for key, item in value.items()}
+        return value
+
+    return plain(document)
+
+
 @st.composite
 def documents(draw: st.DrawFn) -> tuple[dict[str, Any], int]:
     """A valid AsyncAPI 3.0 document full of hostile text, and its number of messages."""
@@ -149,6 +165,7 @@ def test_hostile_documents_always_compile_into_safe_packages_that_pass_mypy(
     tmp_path: Path, build_types: TypesStage
 ) -> None:
     output = tmp_path / "gen"
+    twins = tmp_path / "twins-gen"
     packages: dict[str, int] = {}
 
     @settings(
@@ -171,6 +188,18 @@ def test_hostile_documents_always_compile_into_safe_packages_that_pass_mypy(
         assert write_tree(output, compiled.tree).diagnostics == ()
         for path in sorted((output / package).glob("*.py")):
             assert_only_template_code(path, mark=MARK, package=package)
+        # The same document with every hostile text replaced by a plain word.
+        twin_spec = tmp_path / "twins" / f"{package}.yaml"
+        twin_spec.parent.mkdir(exist_ok=True)
+        twin_spec.write_text(yaml.safe_dump(_benign_twin(document)), encoding="utf-8")
+        twin = compile_document(
+            Options(spec=twin_spec, output=twins, package=package), build_types=build_types
+        )
+        assert twin.tree is not None, [d.render() for d in twin.diagnostics]
+        assert write_tree(twins, twin.tree).diagnostics == ()
+        for path in sorted((output / package).glob("*.py")):
+            twin_path = twins / package / path.name
+            assert code_shape(path) == code_shape(twin_path), f"{path} differs from {twin_path}"
         packages[package] = count
 
     compile_one()
