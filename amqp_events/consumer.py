@@ -21,15 +21,25 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import kombu
+from billiard.einfo import ExceptionWithTraceback  # type: ignore[attr-defined]  # not in the stubs
+from billiard.exceptions import TimeLimitExceeded
 from celery import bootsteps, signals
+from celery.exceptions import Reject
+from celery.worker import state as worker_state
 from celery.worker.request import Request, create_request_cls  # type: ignore[attr-defined]
-from celery.worker.state import task_reserved
+from celery.worker.state import task_ready, task_reserved
 from vine import promise
 
 from amqp_events import wire
 from amqp_events.declare import declare
 from amqp_events.errors import PublishError
-from amqp_events.handling import Reason, ReceivedMessage, copy_envelope, failure_headers
+from amqp_events.handling import (
+    Reason,
+    ReceivedMessage,
+    copy_envelope,
+    failure_headers,
+    timed_out,
+)
 
 if TYPE_CHECKING:
     from amqp_events.app import EventsApp, HandlerRegistration
@@ -51,6 +61,63 @@ def _raw_body(message: kombu.Message) -> bytes:
 
 class WorkerLostRepeatedly(Exception):  # noqa: N818 - names what happened, recorded in headers
     """A message was redelivered more often than the delivery limit allows."""
+
+
+class _EventRequest(Request):
+    """A handler's task request: a hard time limit counts as a failed attempt.
+
+    Celery would requeue the message, so a handler that always overruns would run again
+    at once, until the delivery limit parks it as a lost worker. Instead the message
+    takes the retry ladder like any failure, then the archive, and names the timeout.
+    Celery reports a hard timeout twice (``on_failure`` and ``on_timeout``, in either
+    order); the first report acts, the second finds the message settled.
+    """
+
+    events_app: EventsApp
+    registration: HandlerRegistration
+
+    def on_timeout(self, soft: bool, timeout: float) -> None:
+        """Retry or archive a message whose handler the hard time limit killed."""
+        if soft or worker_state.should_terminate:
+            super().on_timeout(soft, timeout)
+            return
+        self._retry_after_timeout(timeout)
+
+    def on_failure(
+        self, exc_info: Any, send_failed_event: bool = True, return_ok: bool = False
+    ) -> None:
+        """Route a hard timeout to the retry ladder; anything else as Celery does."""
+        error = exc_info.exception
+        error = error.exc if isinstance(error, ExceptionWithTraceback) else error
+        if isinstance(error, TimeLimitExceeded) and not worker_state.should_terminate:
+            limit = error.args[0] if error.args else self.task.time_limit
+            self._retry_after_timeout(limit if isinstance(limit, int | float) else 0)
+            return
+        super().on_failure(exc_info, send_failed_event=send_failed_event, return_ok=return_ok)
+
+    def _retry_after_timeout(self, timeout: float) -> None:
+        task_ready(self)
+        if self.acknowledged:
+            return
+        error = TimeLimitExceeded(
+            f"The handler ran longer than its hard time limit of {timeout:g} s and its "
+            "process was killed."
+        )
+        message: kombu.Message = self.message
+        info = message.delivery_info
+        received = ReceivedMessage(
+            body=_raw_body(message),
+            properties=message.properties,
+            exchange=str(info.get("exchange") or ""),
+            routing_key=str(info.get("routing_key") or ""),
+            redelivered=bool(info.get("redelivered")),
+        )
+        try:
+            timed_out(self.events_app, self.registration, received, error)
+        except Reject:
+            self.reject(requeue=False)  # the dead-letter route parks it in the archive
+            return
+        self.acknowledge()
 
 
 class EventConsumerStep(bootsteps.ConsumerStep):
@@ -185,8 +252,10 @@ class EventConsumerStep(bootsteps.ConsumerStep):
         if cls is None:
             c = self.consumer
             cls = create_request_cls(
-                Request, task, c.pool, c.hostname, c.event_dispatcher, app=self.app
+                _EventRequest, task, c.pool, c.hostname, c.event_dispatcher, app=self.app
             )
+            cls.events_app = self.app
+            cls.registration = registration
             self._request_classes[registration.task_name] = cls
         return cls
 

@@ -12,7 +12,8 @@ was confirmed by the broker:
 
 If the broker does not confirm that copy, the task rejects the message without
 requeue, and the handler queue's dead-letter route parks it in the archive instead:
-never lost, never looping.
+never lost, never looping. A handler killed by its hard ``time_limit`` never returns
+here; the worker's main process treats it as a failed attempt (``timed_out``).
 """
 
 from __future__ import annotations
@@ -38,7 +39,15 @@ from amqp_events.topology import ServiceNames
 if TYPE_CHECKING:
     from amqp_events.app import EventsApp, HandlerRegistration
 
-__all__ = ["HandlerTask", "Outcome", "Reason", "ReceivedMessage", "process", "run_handler"]
+__all__ = [
+    "HandlerTask",
+    "Outcome",
+    "Reason",
+    "ReceivedMessage",
+    "process",
+    "run_handler",
+    "timed_out",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -343,6 +352,18 @@ def process(app: EventsApp, registration: HandlerRegistration, message: Received
     except Exception as error:  # noqa: BLE001 - every handler failure is retried, then archived
         return _retry_or_archive(app, registration, message, error, delivery.attempt)
     return Outcome.HANDLED
+
+
+def timed_out(
+    app: EventsApp, registration: HandlerRegistration, message: ReceivedMessage, error: Exception
+) -> Outcome:
+    """A handler killed by its hard time limit: a failed attempt, retried or archived.
+
+    Runs in the worker's main process, where Celery reports the timeout; raises
+    ``Reject`` when the broker does not confirm the copy, like the task body does.
+    """
+    attempt = wire.header_count(message.headers, wire.ATTEMPT) + 1
+    return _retry_or_archive(app, registration, message, error, attempt)
 
 
 def _retry_or_archive(

@@ -108,6 +108,7 @@ def recorder_service(
         queue_type: str = "classic",
         url: str | None = None,
         own_archive: tuple[str, ...] = (),
+        time_limit: float | None = None,
     ) -> Service:
         name = f"{unique}-{suffix}"
         env = {
@@ -121,6 +122,7 @@ def recorder_service(
             "AE_DELIVERY_LIMIT": str(delivery_limit),
             "AE_QUEUE_TYPE": queue_type,
             "AE_OWN_ARCHIVE": ",".join(own_archive),
+            "AE_TIME_LIMIT": "" if time_limit is None else str(time_limit),
         }
         service = Service(
             name=name,

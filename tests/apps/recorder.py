@@ -9,7 +9,8 @@ payload's ``action`` field, and record ``phase: done`` when they return: ``ok``,
 
 Environment: AMQP_URL, AE_SERVICE, AE_EXCHANGE, AE_EVENTS (comma separated), AE_OUT,
 AE_FLAG, AE_RETRY (comma separated seconds), AE_DELIVERY_LIMIT, AE_QUEUE_TYPE, AE_OWN_ARCHIVE
-(comma separated events whose handlers get archive limits of their own).
+(comma separated events whose handlers get archive limits of their own), AE_TIME_LIMIT
+(Celery's hard time limit of every handler, seconds).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import os
 import signal
 import time
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from amqp_events import (
     ArchivePolicy,
@@ -107,10 +109,14 @@ def build_app(env: Mapping[str, str]) -> EventsApp:
         queue_type="quorum" if env.get("AE_QUEUE_TYPE") == "quorum" else "classic",
     )
     own_archive = set(env.get("AE_OWN_ARCHIVE", "").split(","))
+    options: dict[str, Any] = (
+        {"time_limit": float(env["AE_TIME_LIMIT"])} if env.get("AE_TIME_LIMIT") else {}
+    )
     for event in filter(None, env.get("AE_EVENTS", "").split(",")):
         app.add_handler(
             IncomingEvent(name=event, decode=decode),
             make_handler(event, env, app),
             archive=ArchivePolicy(max_length=100) if event in own_archive else None,
+            **options,
         )
     return app

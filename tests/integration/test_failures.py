@@ -157,3 +157,27 @@ def test_a_retry_copy_the_broker_refuses_parks_the_original_and_the_next_retry_w
     assert broker.depth(service.archive) == 1
     assert [c["id"] for c in service.records()] == ["r1", "r2"]
     assert worker.running and worker.process.pid == pid
+
+
+def test_a_handler_past_its_hard_time_limit_is_retried_then_archived_with_the_timeout(
+    broker: Broker,
+    recorder_service: Callable[..., Service],
+    start_worker: Callable[..., WorkerProcess],
+) -> None:
+    service = recorder_service("slow", (EVENT,), retry="0.5", time_limit=1.0)
+    worker = start_worker(service)
+    broker.publish(service.exchange, EVENT, b'{"id": "s1", "action": "sleep:30"}', message_id="s1")
+    broker.publish(service.exchange, EVENT, b'{"id": "quick"}', message_id="quick")
+
+    wait_for(lambda: broker.depth(service.archive) == 1, timeout=30, what="the slow event parked")
+    [parked] = Archive.for_app(build_app(service.env)).list()
+    assert parked.message_id == "s1"
+    assert parked.reason == "handler-failed"
+    assert parked.attempts == 2, "one attempt and one retry, as the policy says"
+    assert "TimeLimitExceeded" in str(parked.error)
+    assert "hard time limit of 1 s" in str(parked.error)
+    slow = [c for c in service.records() if c["id"] == "s1"]
+    assert [c["attempt"] for c in slow] == [1, 2], worker.tail(80)
+    assert [r["id"] for r in service.records("done")] == ["quick"]
+    assert broker.depth(service.queue(EVENT)) == 0
+    assert worker.running
