@@ -27,7 +27,7 @@ def test_a_broker_restart_loses_no_confirmed_event_and_workers_reconnect_by_them
     recorder_service: Callable[..., Service],
     start_worker: Callable[..., WorkerProcess],
 ) -> None:
-    service = recorder_service("restart", (EVENT,), url=private_node.url, delivery_limit=20)
+    service = recorder_service("restart", (EVENT,), url=private_node.url)
     worker = start_worker(service, via=node_broker)
     assert worker.process is not None
     worker_pid = worker.process.pid

@@ -31,7 +31,7 @@ def test_soak_handled_plus_archived_equals_fired_with_random_failures_and_kills(
     recorder_service: Callable[..., Service],
     start_worker: Callable[..., WorkerProcess],
 ) -> None:
-    service = recorder_service("soak", (EVENT,), retry="0.2,0.4", delivery_limit=100)
+    service = recorder_service("soak", (EVENT,), retry="0.2,0.4")  # delivery limit 5
     worker = start_worker(service, concurrency=2)
     shop = events_app(f"{unique}-shop", broker_url=amqp_url, exchange=service.exchange)
 

@@ -57,7 +57,7 @@ def test_thousand_events_survive_random_sigkills_of_the_worker(
     recorder_service: Callable[..., Service],
     start_worker: Callable[..., WorkerProcess],
 ) -> None:
-    service = recorder_service("bulk", (EVENT,), delivery_limit=50)
+    service = recorder_service("bulk", (EVENT,))  # the default delivery limit, 5
     worker = start_worker(service)
     shop = events_app(f"{unique}-shop", broker_url=amqp_url, exchange=service.exchange)
 
