@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from amqp_events.declare import declare
 from generator.pipeline import Options, TypesStage, generate
 from tests.generator.functional_app import load, recorder
 from tests.support.broker import Broker, wait_for
@@ -61,6 +62,7 @@ operations:
     action: receive
     channel: {{$ref: '#/channels/orderCreated'}}
     x-amqp-events-retry: {{delays: [0.5]}}
+    x-amqp-events-archive: {{ttl: 3600, max_length: 50}}
   sendEvents: {{action: send, channel: {{$ref: '#/channels/orderEvents'}}}}
   onEvents: {{action: receive, channel: {{$ref: '#/channels/orderEvents'}}}}
 components:
@@ -187,3 +189,27 @@ def test_decoding_checks_schemas_and_firing_checks_parameters(service: dict[str,
     shipped = events.decode_order_shipped({"orderId": "x"})
     with pytest.raises(amqp_events.ConfigurationError, match="one routing-key word"):
         generated.fire_order_shipped(shipped, region="eu.west")
+
+
+@pytest.mark.broker
+def test_the_documents_retry_and_archive_extensions_become_broker_entities(
+    service: dict[str, str], broker: Broker, unique: str
+) -> None:
+    generated = load(service)
+    app = generated.create_app(broker_url=service["AMQP_URL"], exchange=service["AE_EXCHANGE"])
+    generated.bind(app, recorder(generated, service["AE_OUT"]))
+    routes = {
+        registration.route.event: registration.route for registration in app.handlers.values()
+    }
+    created, events = routes["orders.created"], routes["orders.{region}.events"]
+    assert created.retry.delays == (0.5,)
+    assert (created.archive.ttl, created.archive.max_length) == (3600, 50)
+    assert created.archive_queue == f"{unique}:archive.orders.created"
+    assert events.retry == app.settings.retry, "no extension: the app's policy"
+    assert events.archive_queue == f"{unique}:archive"
+
+    declare(app.topology(), broker.connection)
+    assert broker.exists(f"{unique}:retry.500")
+    assert broker.exists(f"{unique}:archive.orders.created")
+    for delay in app.settings.retry.delays:
+        assert broker.exists(f"{unique}:retry.{round(delay * 1000)}")
