@@ -155,6 +155,8 @@ def test_a_producer_opens_no_connection_until_it_fires_and_declares_no_retry_or_
     amqp_url: str, broker: Broker, recorder_service: Callable[..., Service], tmp_path: Path
 ) -> None:
     service = recorder_service("producer-only", (EVENT,))
+    # Queues Celery itself would declare; shared names may exist already on a shared broker.
+    strays = [q for q in ("celery", "events", f"{service.name}:tasks") if not broker.exists(q)]
     script = tmp_path / "producer.py"
     script.write_text(PRODUCER)
     result = subprocess.run(
@@ -173,3 +175,6 @@ def test_a_producer_opens_no_connection_until_it_fires_and_declares_no_retry_or_
     assert not broker.exists(service.archive)
     assert not broker.exists(f"{service.name}:retry.500")
     assert not broker.exists(service.queue(EVENT))
+    assert not broker.exchange_exists(f"{service.name}:recover")
+    for stray in strays:
+        assert not broker.exists(stray), f"the producer declared {stray!r}"
