@@ -124,6 +124,30 @@ def test_firing_without_a_reachable_broker_raises_a_clear_error_in_bounded_time(
     assert "within 1.5 s" in message
 
 
+def test_firing_at_a_listener_that_never_answers_raises_in_bounded_time() -> None:
+    # A port that accepts TCP connections but never speaks AMQP: a hung broker, a
+    # firewall or a wrong service. The connection handshake must not wait forever.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        app = events_app(
+            "silent", broker_url=f"amqp://guest:secret@127.0.0.1:{port}//", publish_timeout=1.5
+        )
+
+        @app.event("shop.order.created")
+        def order_created(id: str) -> None:
+            """An order was placed."""
+
+        started = time.monotonic()
+        with pytest.raises(BrokerUnavailableError) as raised:
+            order_created(id="o-1")
+        elapsed = time.monotonic() - started
+    assert elapsed < 10
+    assert f"127.0.0.1:{port}" in str(raised.value)
+    assert "secret" not in str(raised.value)
+
+
 PRODUCER = textwrap.dedent(
     """
     import json, os, sys
