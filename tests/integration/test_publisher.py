@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -91,4 +92,8 @@ def test_publishing_to_a_missing_exchange_is_an_error_not_a_silent_drop(
     app = events_app(unique, broker_url=amqp_url)
     with pytest.raises(PublishError, match="NOT_FOUND"):
         app.publisher.publish(Envelope(f"{unique}-missing", "x", b"{}"))
+    # The broker closed the channel; the next publish opens another, at once.
+    started = time.monotonic()
+    app.publisher.publish(Envelope("", f"{unique}-no-such-queue", b"{}"))  # confirmed, unrouted
+    assert time.monotonic() - started < 2
     app.publisher.close()

@@ -90,3 +90,6 @@ def test_retry_policy_counts_attempts_and_rejects_nonsense() -> None:
         RetryPolicy(delays=(0,))
     with pytest.raises(ConfigurationError, match="max_length"):
         ArchivePolicy(max_length=0)
+    for ttl in (0, -1.0):  # an archive that keeps nothing is refused, never silently empty
+        with pytest.raises(ConfigurationError, match="Archive ttl"):
+            ArchivePolicy(ttl=ttl)
