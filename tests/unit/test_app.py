@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
 import amqp_events
@@ -19,6 +24,7 @@ from amqp_events import (
     RetryPolicy,
     events_app,
 )
+from tests.support.workers import ROOT
 
 NOWHERE = "amqp://guest:guest@127.0.0.1:1//"
 
@@ -161,3 +167,54 @@ def test_exchange_flags_several_messages_per_channel_and_typed_headers() -> None
 
 def decode_nothing(value: JsonValue) -> JsonValue:
     return value
+
+
+ENVIRONMENT_READS = '''
+import collections.abc, json, os, sys
+
+class Recording(collections.abc.MutableMapping):
+    """os.environ that notes the file of the code that read it."""
+
+    def __init__(self, real):
+        self.real, self.readers = real, []
+
+    def __getitem__(self, key):
+        frame = sys._getframe(1)
+        while frame.f_code.co_filename.endswith(("os.py", "os>", "_collections_abc.py", "abc>")):
+            frame = frame.f_back
+        self.readers.append([key, frame.f_code.co_filename])
+        return self.real[key]
+
+    def __setitem__(self, key, value): self.real[key] = value
+    def __delitem__(self, key): del self.real[key]
+    def __iter__(self): return iter(self.real)
+    def __len__(self): return len(self.real)
+
+os.environ = recording = Recording(os.environ)
+import amqp_events
+import orders_events, billing_events
+os.getenv("AE_PROBE")  # shows that the recording sees a read
+print(json.dumps(recording.readers))
+'''
+
+
+def test_importing_the_runtime_and_generated_packages_reads_no_environment() -> None:
+    examples = ROOT / "examples"
+    done = subprocess.run(
+        [sys.executable, "-c", ENVIRONMENT_READS],
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(
+                [str(ROOT), str(examples / "orders"), str(examples / "billing")]
+            ),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    readers = json.loads(done.stdout.splitlines()[-1])
+    ours = (str(ROOT / "amqp_events"), str(examples))
+    assert [r for r in readers if r[1].startswith(ours)] == []
+    assert ["AE_PROBE", "<string>"] in readers
