@@ -103,8 +103,8 @@ def _closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_firing_without_a_reachable_broker_raises_a_clear_error_in_bounded_time() -> None:
-    port = _closed_port()
+def _fire_at(port: int) -> tuple[float, str]:
+    """Fire one event at a broker URL on ``port``; the seconds until it raised, and why."""
     app = events_app(
         "offline", broker_url=f"amqp://guest:secret@127.0.0.1:{port}//", publish_timeout=1.5
     )
@@ -116,11 +116,15 @@ def test_firing_without_a_reachable_broker_raises_a_clear_error_in_bounded_time(
     started = time.monotonic()
     with pytest.raises(BrokerUnavailableError) as raised:
         order_created(id="o-1")
-    elapsed = time.monotonic() - started
-    assert elapsed < 5
     message = str(raised.value)
     assert f"127.0.0.1:{port}" in message
     assert "secret" not in message, "passwords never appear in errors"
+    return time.monotonic() - started, message
+
+
+def test_firing_without_a_reachable_broker_raises_a_clear_error_in_bounded_time() -> None:
+    elapsed, message = _fire_at(_closed_port())
+    assert elapsed < 5
     assert "within 1.5 s" in message
 
 
@@ -130,22 +134,8 @@ def test_firing_at_a_listener_that_never_answers_raises_in_bounded_time() -> Non
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
-        port = silent.getsockname()[1]
-        app = events_app(
-            "silent", broker_url=f"amqp://guest:secret@127.0.0.1:{port}//", publish_timeout=1.5
-        )
-
-        @app.event("shop.order.created")
-        def order_created(id: str) -> None:
-            """An order was placed."""
-
-        started = time.monotonic()
-        with pytest.raises(BrokerUnavailableError) as raised:
-            order_created(id="o-1")
-        elapsed = time.monotonic() - started
+        elapsed, _ = _fire_at(silent.getsockname()[1])
     assert elapsed < 10
-    assert f"127.0.0.1:{port}" in str(raised.value)
-    assert "secret" not in str(raised.value)
 
 
 PRODUCER = textwrap.dedent(
