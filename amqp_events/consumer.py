@@ -59,6 +59,17 @@ def _raw_body(message: kombu.Message) -> bytes:
     return str(body or "").encode()
 
 
+def _received(message: kombu.Message) -> ReceivedMessage:
+    info = message.delivery_info
+    return ReceivedMessage(
+        body=_raw_body(message),
+        properties=message.properties,
+        exchange=str(info.get("exchange") or ""),
+        routing_key=str(info.get("routing_key") or ""),
+        redelivered=bool(info.get("redelivered")),
+    )
+
+
 class WorkerLostRepeatedly(Exception):  # noqa: N818 - names what happened, recorded in headers
     """A message was redelivered more often than the delivery limit allows."""
 
@@ -103,17 +114,8 @@ class _EventRequest(Request):
             f"The handler ran longer than its hard time limit of {timeout:g} s and its "
             "process was killed."
         )
-        message: kombu.Message = self.message
-        info = message.delivery_info
-        received = ReceivedMessage(
-            body=_raw_body(message),
-            properties=message.properties,
-            exchange=str(info.get("exchange") or ""),
-            routing_key=str(info.get("routing_key") or ""),
-            redelivered=bool(info.get("redelivered")),
-        )
         try:
-            timed_out(self.events_app, self.registration, received, error)
+            timed_out(self.events_app, self.registration, _received(self.message), error)
         except Reject:
             self.reject(requeue=False)  # the dead-letter route parks it in the archive
             return
@@ -198,13 +200,7 @@ class EventConsumerStep(bootsteps.ConsumerStep):
     def _count_redelivery(self, registration: HandlerRegistration, message: kombu.Message) -> bool:
         """Republish a redelivered message with its delivery count raised; True when done."""
         app = self.app
-        received = ReceivedMessage(
-            body=_raw_body(message),
-            properties=message.properties,
-            exchange=str(message.delivery_info.get("exchange") or ""),
-            routing_key=str(message.delivery_info.get("routing_key") or ""),
-            redelivered=True,
-        )
+        received = _received(message)
         deliveries = wire.header_count(received.headers, wire.DELIVERIES) + 1
         if deliveries > app.settings.delivery_limit:
             error = WorkerLostRepeatedly(
