@@ -74,7 +74,9 @@ def handlers_context(plan: PackagePlan) -> dict[str, Any]:
     multi = any(len(r.messages) > 1 for r in plan.received)
     imports = Imports().names("collections.abc", "Callable")
     imports.names("typing", "Final", "TypeAlias")
-    imports.module("amqp_events").names("amqp_events", "Delivery", "Headers", "JsonValue")
+    imports.module("amqp_events")
+    if binders:
+        imports.names("amqp_events", "Delivery", "Headers", "JsonValue")
     imports.names(".", "topology")
     if methods:
         imports.module("abc").names(".", "events")

@@ -77,3 +77,9 @@ def ruff_check(files: Sequence[str], *, select: str | None = None) -> tuple[int,
         *files,
     ]
     return _run(command, ROOT)
+
+
+def ruff_check_without_config(files: Sequence[str]) -> tuple[int, str]:
+    """``ruff check`` with ruff's own defaults, as in a project that configures nothing."""
+    command = [str(_BIN / "ruff"), "check", "--isolated", "--quiet", *files]
+    return _run(command, ROOT)

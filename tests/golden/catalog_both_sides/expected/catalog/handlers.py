@@ -45,12 +45,6 @@ class Handlers(abc.ABC):
 _Dispatch: TypeAlias = Callable[[Handlers], None]
 """A decoded message bound to its handler method; calling it with the handlers runs it."""
 
-_Binder: TypeAlias = Callable[
-    [JsonValue, Delivery[Headers]],
-    _Dispatch,
-]
-"""Validate and decode one kind of message, and bind it to its handler method."""
-
 
 def _receive_user_signed_up(data: JsonValue, delivery: Delivery[Headers]) -> _Dispatch:
     """Decode a message UserSignedUp and bind it to Handlers.on_user_signed_up."""

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Final, TypeAlias
 
 import amqp_events
-from amqp_events import Delivery, Headers, JsonValue
 
 from . import topology
 
@@ -24,12 +23,6 @@ class Handlers:
 
 _Dispatch: TypeAlias = Callable[[Handlers], None]
 """A decoded message bound to its handler method; calling it with the handlers runs it."""
-
-_Binder: TypeAlias = Callable[
-    [JsonValue, Delivery[Headers]],
-    _Dispatch,
-]
-"""Validate and decode one kind of message, and bind it to its handler method."""
 
 RECEIVED: Final[tuple[amqp_events.IncomingEvent[_Dispatch], ...]] = ()
 """Every event this service handles."""

@@ -38,12 +38,6 @@ class Handlers(abc.ABC):
 _Dispatch: TypeAlias = Callable[[Handlers], None]
 """A decoded message bound to its handler method; calling it with the handlers runs it."""
 
-_Binder: TypeAlias = Callable[
-    [JsonValue, Delivery[Headers]],
-    _Dispatch,
-]
-"""Validate and decode one kind of message, and bind it to its handler method."""
-
 
 def _receive_light_measured(data: JsonValue, delivery: Delivery[Headers]) -> _Dispatch:
     """Decode a message lightMeasured and bind it to Handlers.on_light_measured."""
