@@ -133,7 +133,24 @@ def _option_problems(options: Options) -> list[Diagnostic]:
         problem = package_problem(options.package)
         if problem:
             problems.append(Diagnostic("error", Location("--package"), problem))
+    problem = _output_problem(options.output)
+    if problem:
+        problems.append(Diagnostic("error", Location("-o"), problem))
     return problems
+
+
+def _output_problem(output: Path) -> str | None:
+    """Why ``output`` cannot be the folder that receives the package, if it cannot."""
+    for place in (output, *output.parents):
+        if place.is_dir():
+            return None
+        if place.exists():
+            what = "is" if place == output else f"would be inside {str(place)!r}, which is"
+            return (
+                f"The output path {str(output)!r} {what} not a folder; -o names the "
+                "folder that receives the package."
+            )
+    return None
 
 
 @dataclass(frozen=True, slots=True)

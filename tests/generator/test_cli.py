@@ -234,3 +234,21 @@ def test_mutated_golden_documents_never_raise(
         Options(spec=spec, output=tmp_path / "out", package="mutant"), build_types=build_types
     )
     assert compiled.tree is not None or compiled.diagnostics
+
+
+@pytest.mark.parametrize("check", [False, True])
+def test_an_output_path_that_is_a_file_is_a_located_error(tmp_path: Path, check: bool) -> None:
+    spec = tmp_path / "ok.yaml"
+    spec.write_text(
+        "asyncapi: 3.0.0\ninfo: {title: Ok, version: '1'}\n"
+        "channels: {c: {address: a.b, messages: {m: {payload: {type: object}}}}}\n"
+        "operations: {o: {action: send, channel: {$ref: '#/channels/c'}}}\n"
+    )
+    a_file = tmp_path / "afile"
+    a_file.write_text("mine\n")
+    for output, says in ((a_file, "is not a folder"), (a_file / "sub", "would be inside")):
+        status, _, err = _cli(str(spec), "-o", str(output), *(["--check"] if check else []))
+        assert status == 2, err
+        assert err.startswith(f"-o: error: The output path {str(output)!r} {says}"), err
+        assert "internal error" not in err
+    assert a_file.read_text() == "mine\n"
