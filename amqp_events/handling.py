@@ -53,7 +53,8 @@ logger = logging.getLogger(__name__)
 
 _MAX_ERROR_CHARS = 1000
 _MAX_TRACEBACK_CHARS = 4000
-_ACCEPTED_ENCODINGS = frozenset({"", "utf-8", "utf8", "identity"})
+# kombu labels a bytes body it did not serialize "binary": the bytes as they are.
+_ACCEPTED_ENCODINGS = frozenset({"", "utf-8", "utf8", "identity", "binary"})
 
 
 class Reason(enum.StrEnum):

@@ -48,7 +48,7 @@ class Hostile:
             media = self.content_type.split(";")[0].strip().lower()
             if media not in JSON_TYPES and not media.endswith("+json"):
                 return "unsupported-content"
-        if (self.content_encoding or "").lower() not in ("", "utf-8", "utf8", "identity"):
+        if (self.content_encoding or "").lower() not in ("", "utf-8", "utf8", "identity", "binary"):
             return "unsupported-content"
         try:
             text = self.body.decode("utf-8")

@@ -57,6 +57,36 @@ def test_a_message_published_by_plain_pika_is_handled(
     wait_for(lambda: service.ids() == ["from-pika"], timeout=15, what="the pika message")
 
 
+def test_a_message_published_by_a_plain_kombu_producer_is_handled(
+    amqp_url: str,
+    recorder_service: Callable[..., Service],
+    start_worker: Callable[..., WorkerProcess],
+) -> None:
+    service = recorder_service("kombu-client", (EVENT,))
+    start_worker(service)
+    with kombu.Connection(amqp_url) as connection:
+        producer = connection.Producer()
+        # The most natural kombu call: bytes and a content type; kombu adds the
+        # content encoding 'binary'.
+        producer.publish(
+            json.dumps({"id": "from-kombu"}).encode(),
+            exchange=service.exchange,
+            routing_key=EVENT,
+            content_type="application/json",
+        )
+        producer.publish(
+            {"id": "from-kombu-json"},
+            exchange=service.exchange,
+            routing_key=EVENT,
+            serializer="json",
+        )
+    wait_for(
+        lambda: sorted(service.ids()) == ["from-kombu", "from-kombu-json"],
+        timeout=15,
+        what="both kombu messages",
+    )
+
+
 def test_a_fired_event_reads_as_exactly_the_payload_json_to_a_plain_kombu_consumer(
     amqp_url: str, broker: Broker, unique: str
 ) -> None:
