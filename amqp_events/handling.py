@@ -204,6 +204,11 @@ def failure_headers(
             wire.LAST_FAILURE: now,
         }
     )
+    # Counters of the message's whole life: how often operators replayed it and how
+    # often a lost worker returned it. They outlive each failure's bookkeeping.
+    for counter in (wire.REPLAYS, wire.DELIVERIES):
+        if counter in previous:
+            headers[counter] = previous[counter]
     if reason is not None:
         headers[wire.REASON] = reason
     if error is not None:

@@ -214,3 +214,24 @@ def test_service_mode_finds_an_events_own_archive_and_says_what_it_cannot_see(
     wait_for(lambda: service.ids() == ["e1"], timeout=15, what="the replayed event")
     assert broker.depth(own_archive) == 0
     assert broker.depth(service.archive) == 1
+
+
+def test_a_replayed_message_that_fails_again_keeps_its_replay_count(
+    parked: Service, amqp_url: str, broker: Broker
+) -> None:
+    for round_number in (1, 2):
+        status, _ = run("archive", "replay", *target(parked, amqp_url), "--id", "created-1")
+        assert status == 0
+        # The handler still fails (its flag is set): the message comes back to the archive.
+        calls = 2 + round_number
+
+        def parked_again(calls: int = calls) -> bool:
+            return len(parked.records()) == calls and broker.depth(parked.archive) == 3
+
+        wait_for(parked_again, timeout=15, what="the replayed message to fail and be parked again")
+        status, text = run("archive", "show", *target(parked, amqp_url), "created-1", "--json")
+        assert status == 0
+        headers = json.loads(text)["headers"]
+        # show --json prints header values as text
+        assert headers["x-amqp-events-replays"] == str(round_number)
+        assert headers["x-amqp-events-attempt"] == "1", "attempts start afresh on each replay"
