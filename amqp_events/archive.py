@@ -273,9 +273,17 @@ class Archive:
         try:
             declared = channel.queue_declare(queue, passive=True)
         except NotFound:
+            why = "has a worker of the service ever started?"
+            if queue == self.names.archive_queue():
+                own = self.names.archive_queue("<event>")
+                why = (
+                    "either no worker of the service has started, or every handler has "
+                    f"archive limits of its own and parks in {own!r} (name those queues "
+                    "with --queue, or use --app)."
+                )
             raise ArchiveError(
                 f"The archive queue {queue!r} of service {self.names.service!r} does not exist "
-                f"on {masked_url(self.broker_url)}; has a worker of the service ever started?"
+                f"on {masked_url(self.broker_url)}: {why}"
             ) from None
         channel.close()
         return declared[1] if declared else 0

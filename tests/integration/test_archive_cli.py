@@ -235,3 +235,13 @@ def test_a_replayed_message_that_fails_again_keeps_its_replay_count(
         # show --json prints header values as text
         assert headers["x-amqp-events-replays"] == str(round_number)
         assert headers["x-amqp-events-attempt"] == "1", "attempts start afresh on each replay"
+
+
+def test_a_missing_shared_archive_names_both_possible_causes(
+    amqp_url: str, unique: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _ = run("archive", "stats", "--service", f"{unique}-ghost", "--broker", amqp_url)
+    assert status == 2
+    err = capsys.readouterr().err
+    assert f"'{unique}-ghost:archive' of service '{unique}-ghost' does not exist" in err
+    assert "archive limits of its own" in err and "--queue" in err
