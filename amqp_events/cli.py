@@ -40,14 +40,19 @@ class UsageError(AmqpEventsError):
 
 
 def load_app(spec: str) -> EventsApp:
-    """Import ``module`` or ``module:attribute`` and return the events app found there."""
+    """Import ``module``, ``module:attribute`` or, as ``celery -A`` does, ``module.attribute``."""
     module_name, _, attribute = spec.partition(":")
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
     try:
         module = importlib.import_module(module_name)
     except ImportError as error:
-        raise UsageError(f"Could not import the app module {module_name!r}: {error}.") from error
+        parent, _, last = module_name.rpartition(".")
+        if attribute or not parent:
+            raise UsageError(
+                f"Could not import the app module {module_name!r}: {error}."
+            ) from error
+        return load_app(f"{parent}:{last}")
     if attribute:
         candidate = getattr(module, attribute, None)
         if not isinstance(candidate, EventsApp):

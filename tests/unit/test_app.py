@@ -6,11 +6,13 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 import amqp_events
 from amqp_events import (
+    AmqpEventsError,
     ArchivePolicy,
     ConfigurationError,
     Delivery,
@@ -24,6 +26,7 @@ from amqp_events import (
     RetryPolicy,
     events_app,
 )
+from amqp_events.cli import load_app
 from tests.support.workers import ROOT
 
 NOWHERE = "amqp://guest:guest@127.0.0.1:1//"
@@ -218,3 +221,17 @@ def test_importing_the_runtime_and_generated_packages_reads_no_environment() -> 
     ours = (str(ROOT / "amqp_events"), str(examples))
     assert [r for r in readers if r[1].startswith(ours)] == []
     assert ["AE_PROBE", "<string>"] in readers
+
+
+def test_the_command_line_finds_an_app_as_celery_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "shop_service.py").write_text(
+        "from amqp_events import events_app\n"
+        "app = events_app('shop', broker_url='amqp://guest:guest@127.0.0.1:1//')\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    found = {load_app(spec) for spec in ("shop_service", "shop_service:app", "shop_service.app")}
+    assert len(found) == 1
+    with pytest.raises(AmqpEventsError, match="Could not import the app module 'nowhere'"):
+        load_app("nowhere.app")
