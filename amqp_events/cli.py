@@ -93,12 +93,24 @@ def _archive(args: argparse.Namespace) -> Archive:
     return archive
 
 
+def _short_error(error: object) -> object:
+    if not isinstance(error, str):
+        return error
+    kind, colon, text = error.partition(": ")
+    return f"{kind.rsplit('.', 1)[-1]}{colon}{text}"
+
+
+def _properties(message: ArchivedMessage) -> dict[str, str]:
+    return {k: str(v) for k, v in message.properties.items() if k != "application_headers"}
+
+
 def _print_table(rows: list[dict[str, object]], columns: Sequence[str], out: TextIO) -> None:
     if not rows:
         out.write("(no archived messages)\n")
         return
     widths = {c: max(len(c), *(len(str(r.get(c) or "")) for r in rows)) for c in columns}
-    widths = {c: min(w, 60) for c, w in widths.items()}
+    # The last column (the error) may run on: cutting it hides what went wrong.
+    widths = {c: w if c == columns[-1] else min(w, 60) for c, w in widths.items()}
     out.write("  ".join(c.upper().ljust(widths[c]) for c in columns).rstrip() + "\n")
     for row in rows:
         cells = [str(row.get(c) if row.get(c) is not None else "-")[: widths[c]] for c in columns]
@@ -114,6 +126,9 @@ def _show(message: ArchivedMessage, out: TextIO) -> None:
     summary = message.summary()
     for key in ("message_id", "event", "queue", "reason", "attempts", "last_failure", "error"):
         out.write(f"{key:>13}: {summary[key] if summary[key] is not None else '-'}\n")
+    out.write("   properties:\n")
+    for name, shown in sorted(_properties(message).items()):
+        out.write(f"               {name}: {shown}\n")
     out.write("      headers:\n")
     for key, value in sorted(message.headers.items()):
         text = str(value)
@@ -166,6 +181,8 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
         json.dump(rows, out, indent=2)
         out.write("\n")
     else:
+        for row in rows:  # the exception's class name is enough in a table
+            row["error"] = _short_error(row["error"])
         _print_table(
             rows, ("message_id", "event", "reason", "attempts", "last_failure", "error"), out
         )
@@ -179,6 +196,7 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
         json.dump(
             {
                 **message.summary(),
+                "properties": _properties(message),
                 "headers": {k: str(v) for k, v in message.headers.items()},
                 "body": message.body.decode("utf-8", errors="replace"),
             },

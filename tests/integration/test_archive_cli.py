@@ -93,6 +93,10 @@ def test_list_filters_and_show_prints_headers_and_body(parked: Service, amqp_url
     assert "invalid-payload" in text
     assert '{"reason": "no id"}' in text
     assert "x-amqp-events-traceback" in text
+    assert "content_type: application/json" in text, "the AMQP properties are shown"
+    status, text = run("archive", "list", *target(parked, amqp_url), "--event", CANCELLED)
+    assert "PayloadError: Payload of event" in text and "amqp_events.errors" not in text
+    assert text.rstrip().endswith("got {'reason': 'no id'}."), "the error is not cut short"
     status, _ = run("archive", "show", *target(parked, amqp_url), "nope")
     assert status == 2
 
