@@ -375,6 +375,10 @@ def load_text(text: str, *, limits: Limits = LIMITS) -> tuple[LoadedFile | None,
         problem = error.problem or "it cannot be parsed"
         what = "JSON" if _JSON_START.match(text) else "YAML"
         context = f" ({error.context})" if error.context else ""
+        if error.context and error.context_mark is not None and mark is not error.context_mark:
+            # Where the unclosed construct began is usually where the mistake is.
+            line, column = error.context_mark.line + 1, error.context_mark.column + 1
+            context = f" ({error.context} that starts at line {line}, column {column})"
         return None, [
             LoadError(f"The file is not valid {what}: {problem}{context}.", _position(mark))
         ]

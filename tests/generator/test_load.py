@@ -81,6 +81,7 @@ def test_merge_keys_merge_and_explicit_keys_win() -> None:
     [
         ("a: 1\na: 2\n", "appears twice", (2, 1)),
         ("a: [1,\n", "not valid YAML", (2, 1)),
+        ("a: [1, 2\nb: 3\n", "flow sequence that starts at line 1, column 4", (2, 2)),
         ('{"a": [1, }', "not valid JSON", (1, 11)),
         ("a: &x [*x]\n", "refers to no anchor defined before it", (1, 8)),
         ("- !!python/object:os.system ls\n", "is not supported", (1, 3)),
