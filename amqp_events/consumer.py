@@ -181,6 +181,9 @@ class EventConsumerStep(bootsteps.ConsumerStep):
 
     def _on_message(self, registration: HandlerRegistration, message: kombu.Message) -> None:
         try:
+            if not self._addressed_to(registration, message):
+                message.ack()  # a copy the coarse topic binding let in; its queue has its own
+                return
             if (
                 message.delivery_info.get("redelivered")
                 and self.app.settings.queue_type == "classic"
@@ -196,6 +199,30 @@ class EventConsumerStep(bootsteps.ConsumerStep):
                 registration.route.queue,
             )
             message.reject(requeue=False)
+
+    @staticmethod
+    def _addressed_to(registration: HandlerRegistration, message: kombu.Message) -> bool:
+        """Tell whether a message published to the event's exchange carries its address.
+
+        Copies that come back from the retry ladder or a replay were checked on their
+        first delivery; a message sent straight to the queue was meant for it.
+        """
+        info = message.delivery_info
+        exchange = info.get("exchange") or ""
+        if exchange != registration.route.exchange.name:
+            return True
+        routing_key = str(info.get("routing_key") or "")
+        if registration.incoming.matches_routing_key(routing_key):
+            return True
+        logger.debug(
+            "Dropped a message with routing key %r from %s: the binding %r admits it, but the "
+            "address %r does not.",
+            routing_key,
+            registration.route.queue,
+            registration.route.binding_keys,
+            registration.incoming.name,
+        )
+        return False
 
     def _count_redelivery(self, registration: HandlerRegistration, message: kombu.Message) -> bool:
         """Republish a redelivered message with its delivery count raised; True when done."""

@@ -132,8 +132,9 @@ class Reader:
                 node,
                 f"The address {address!r} has a parameter inside a routing-key word; the "
                 f"handler queue is bound with {channel.binding_key!r}, where '*' stands for the "
-                "whole word. Separate parameters with '.' (e.g. 'users.{id}.signedup') so the "
-                "binding matches only this channel's events.",
+                "whole word, and the worker drops the other events' copies that binding admits. "
+                "Separate parameters with '.' (e.g. 'users.{id}.signedup') so that the broker "
+                "routes only this channel's events to the queue.",
             )
         self._channels[key] = channel
         return channel

@@ -72,3 +72,21 @@ def test_a_service_fires_an_event_that_it_also_handles_from_inside_a_handler(
     )
     [follow_up] = [r for r in service.records("done") if r["id"] == "o1-next"]
     assert follow_up["event"] == "shop.order.confirmed"
+
+
+def test_an_address_with_a_parameter_inside_a_word_gets_only_its_own_events(
+    broker: Broker,
+    recorder_service: Callable[..., Service],
+    start_worker: Callable[..., WorkerProcess],
+) -> None:
+    # MQTT-style addresses are one routing-key word: the queue is bound with '*',
+    # which admits every one-word key on the exchange.
+    service = recorder_service("lights", ("lights/{id}/on",))
+    start_worker(service)
+    for key, item in (("lights/7/off", "off"), ("noise", "noise"), ("lights/7/on", "on")):
+        broker.publish(service.exchange, key, f'{{"id": "{item}"}}'.encode())
+    wait_for(lambda: service.ids() == ["on"], timeout=15, what="the event of the address")
+    time.sleep(0.5)
+    assert service.ids() == ["on"]
+    assert broker.depth(service.archive) == 0, "the other copies are dropped, not parked"
+    assert broker.depth(service.queue("lights/{id}/on")) == 0

@@ -235,3 +235,22 @@ def test_the_command_line_finds_an_app_as_celery_does(
     assert len(found) == 1
     with pytest.raises(AmqpEventsError, match="Could not import the app module 'nowhere'"):
         load_app("nowhere.app")
+
+
+def test_an_address_with_a_parameter_inside_a_word_binds_coarsely_and_matches_exactly() -> None:
+    def decode(data: JsonValue, delivery: Delivery[Headers]) -> JsonValue:
+        return data
+
+    lights = IncomingEvent(name="lights/{id}/on", decode=decode)
+    assert lights.keys == ("*",)
+    assert lights.matches_routing_key("lights/7/on")
+    assert not lights.matches_routing_key("lights/7/off")
+    assert not lights.matches_routing_key("lights.7.on")
+    users = IncomingEvent(name="users.user-{id}.created", decode=decode)
+    assert users.keys == ("users.*.created",)
+    assert users.matches_routing_key("users.user-7.created")
+    assert not users.matches_routing_key("users.admin-7.created")
+    # Whole-word parameters bind exactly: every key the binding admits is the event's.
+    regions = IncomingEvent(name="orders.{region}.events", decode=decode)
+    assert regions.keys == ("orders.*.events",)
+    assert regions.matches_routing_key("orders.anything.events")
