@@ -183,6 +183,15 @@ def _front(options: Options) -> _Front:
     found.extend(model.diagnostics)
     found.extend(unused_components(documents, documents.referenced))
     service = model.service
+    if service is not None and not service.operations:
+        found.append(
+            Diagnostic(
+                "warning",
+                documents.locate(documents.root_file, ""),
+                "The document describes no operations, so the package has no events to fire "
+                "or handle; add operations (3.x: send or receive; 2.x: publish or subscribe).",
+            )
+        )
     if service is not None and not errors_in(found):
         problem = package_problem(service.package)
         if problem:

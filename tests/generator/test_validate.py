@@ -472,3 +472,13 @@ def test_a_message_referring_to_a_json_multi_format_component_uses_its_schema(
     assert compiled.tree is not None
     schemas = compiled.tree.files["pkg/schemas.py"]
     assert '"maxLength": 3' in schemas
+
+
+def test_a_document_without_operations_compiles_with_a_warning(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    compiled = compile_spec("asyncapi: 3.0.0\ninfo: {title: Empty, version: '1'}\n")
+    assert compiled.tree is not None
+    [warning] = [d for d in compiled.diagnostics if d.level == "warning"]
+    assert "describes no operations" in warning.message
+    assert warning.location.line == 1
