@@ -40,6 +40,8 @@ class WriteReport:
     unchanged: tuple[str, ...] = ()
     scaffold: str | None = None
     """The scaffold's path when it was written now (it never is when it exists)."""
+    kept_scaffold: str | None = None
+    """The scaffold's path when something already stood there and was left alone."""
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
@@ -155,18 +157,21 @@ def write_tree(output: Path, tree: Tree) -> WriteReport:
     for relative in _stale(output, tree):
         (output / relative).unlink()
         removed.append(relative)
-    scaffold = None
+    scaffold = kept = None
     if tree.scaffold is not None:
         relative, text = tree.scaffold
         target = _safe(output, relative)
         if target is not None and not target.exists():
             _atomic_write(target, text)
             scaffold = relative
+        elif target is not None:
+            kept = relative
     return WriteReport(
         written=tuple(written),
         removed=tuple(removed),
         unchanged=tuple(unchanged),
         scaffold=scaffold,
+        kept_scaffold=kept,
         diagnostics=tuple(problems),
     )
 

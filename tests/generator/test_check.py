@@ -160,3 +160,23 @@ def test_check_of_an_invalid_document_exits_2(options: Options) -> None:
     assert status == 2
     assert out == ""
     assert ":2:1: error: Info Object is missing its required field 'version'. (#/info)" in err
+
+
+def test_a_kept_scaffold_is_pointed_out_when_the_handlers_interface_changes(
+    options: Options,
+) -> None:
+    args = (str(options.spec), "-o", str(options.output))
+    status, out, _ = _cli(*args)
+    assert status == 0 and "Wrote the handler scaffold" in out
+    status, out, _ = _cli(*args)
+    assert status == 0 and "Kept your handler scaffold" not in out, "nothing changed"
+    # A new received message changes the interface the user's class implements.
+    options.spec.write_text(
+        MORE.replace(
+            "operations:",
+            "operations:\n  onPaid: {action: receive, channel: {$ref: '#/channels/paid'}}",
+        )
+    )
+    status, out, _ = _cli(*args)
+    assert status == 0
+    assert f"Kept your handler scaffold {options.output / 'shop_handlers.py'}" in out
