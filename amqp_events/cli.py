@@ -265,12 +265,19 @@ def cmd_topology(args: argparse.Namespace, out: TextIO) -> int:
             )
             return 0
         items = plan(topology, connection.connection)
-    conflicts = 0
+    counts = {action: sum(i.action == action for i in items) for action in _PLAN_ACTIONS}
     for item in items:
-        conflicts += item.action == "conflict"
         detail = f"  ({item.detail})" if item.detail else ""
         out.write(f"{item.action:>8}  {item.kind:<8} {item.name}{detail}\n")
-    return 1 if conflicts else 0
+    out.write(
+        f"{counts['create']} to create, {counts['exists']} existing as declared, "
+        f"{counts['conflict']} in conflict; AMQP cannot list bindings, so 'topology "
+        f"declare' applies all {counts['bind']} (adding one that exists changes nothing).\n"
+    )
+    return 1 if counts["conflict"] else 0
+
+
+_PLAN_ACTIONS = ("create", "exists", "conflict", "bind")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -282,7 +289,8 @@ def _parser() -> argparse.ArgumentParser:
 
     target = argparse.ArgumentParser(add_help=False)
     target.add_argument(
-        "--app", help="Import path of the service's events app (module or module:attr)."
+        "--app",
+        help="Import path of the service's events app: module, module:attr or module.attr.",
     )
     target.add_argument("--service", help="Service name, when not using --app.")
     target.add_argument(

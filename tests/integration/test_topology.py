@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
 
 from amqp_events import ArchivePolicy, IncomingEvent, RetryPolicy, TopologyError, events_app
+from amqp_events.cli import load_app, main
 from amqp_events.declare import declare, plan
 from tests.support.broker import Broker
 
@@ -54,3 +58,34 @@ def test_declare_is_idempotent_and_plan_reports_missing_existing_and_conflicting
     finally:
         broker.delete(topology, extra_queues=[f"{unique}:retry.5000"])
         broker.delete_exchange(f"{unique}:retry.5000")
+
+
+def test_the_topology_command_plans_declares_and_plans_again(
+    amqp_url: str,
+    broker: Broker,
+    unique: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    module = "topology_" + unique.replace("-", "_")
+    (tmp_path / f"{module}.py").write_text(
+        "from amqp_events import IncomingEvent, events_app\n"
+        f"app = events_app({unique!r}, broker_url={amqp_url!r}, exchange={unique + '-events'!r})\n"
+        "app.add_handler(IncomingEvent(name='a.b.c', decode=lambda d, _: d), lambda p, _: None)\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    out = io.StringIO()
+    try:
+        assert main(["topology", "plan", "--app", f"{module}.app"], out=out) == 0
+        topology = load_app(module).topology()
+        entities = len(topology.exchanges) + len(topology.queues)
+        assert out.getvalue().splitlines()[-1].startswith(f"{entities} to create, 0 existing")
+        assert main(["topology", "declare", "--app", module], out=io.StringIO()) == 0
+        out = io.StringIO()
+        assert main(["topology", "plan", "--app", module], out=out) == 0
+        assert out.getvalue().splitlines()[-1].startswith("0 to create, ")
+        assert " 0 in conflict; " in out.getvalue()
+    finally:
+        app = load_app(module)
+        broker.delete(app.topology())
+        broker.delete_exchange(f"{unique}-events")
