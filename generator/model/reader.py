@@ -139,15 +139,23 @@ class Reader:
         return channel
 
     def _parameters(self, node: Node, address: str) -> Iterator[Parameter]:
-        declared = self.fields(node.child("parameters"))
+        declared = self.deref(node.child("parameters"))
         for name in dict.fromkeys(parameter_names(address)):
-            spec = self.fields(node.child("parameters").child(name)) if name in declared else {}
-            enum = spec.get("enum")
-            if self.version[0] == 2:
-                schema = spec.get("schema")
-                enum = schema.get("enum") if isinstance(schema, dict) else None
-            values = tuple(v for v in enum if isinstance(v, str)) if isinstance(enum, list) else ()
-            yield Parameter(name=name, description=_text(spec.get("description")), enum=values)
+            place = self.deref(declared.child(name))
+            spec = place.value if isinstance(place.value, dict) else {}
+            # 2.x writes the enum in the parameter's schema, which may be a reference.
+            schema = self.deref(place.child("schema")) if self.version[0] == 2 else place
+            yield Parameter(
+                name=name,
+                description=_text(spec.get("description")),
+                enum=self._enum(name, schema.child("enum")),
+            )
+
+    def _enum(self, name: str, node: Node) -> tuple[str, ...]:
+        """The string values of a parameter's enum."""
+        if not isinstance(node.value, list):
+            return ()
+        return tuple(v for v in node.value if isinstance(v, str))
 
     def amqp(self, node: Node) -> Node | None:
         """The AMQP binding inside a Bindings Object (or a reference to one)."""
