@@ -152,10 +152,19 @@ class Reader:
             )
 
     def _enum(self, name: str, node: Node) -> tuple[str, ...]:
-        """The string values of a parameter's enum."""
+        """The string values of a parameter's enum; each must be one routing-key word."""
         if not isinstance(node.value, list):
             return ()
-        return tuple(v for v in node.value if isinstance(v, str))
+        values = tuple(v for v in node.value if isinstance(v, str))
+        for value in values:
+            if not value or any(c in value for c in ".*#"):
+                self.error(
+                    node,
+                    f"The parameter {name!r} lists the value {value!r} in its enum; a "
+                    "parameter's value fills one routing-key word, so it must not be empty "
+                    "and must not contain '.', '*' or '#'.",
+                )
+        return values
 
     def amqp(self, node: Node) -> Node | None:
         """The AMQP binding inside a Bindings Object (or a reference to one)."""

@@ -2,7 +2,8 @@
 
 A ``{parameter}`` in an address becomes a keyword argument of ``fire_*``; an enum makes
 it a ``Literal``. The enum is read wherever the document writes it (2.x: in the
-parameter's schema, which may be a reference).
+parameter's schema, which may be a reference), and a value that can never be one
+routing-key word is refused where it is written.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable
 import pytest
 
 from generator.pipeline import Compiled
+from tests.generator.conftest import errors
 
 V2_REF = """\
 asyncapi: 2.6.0
@@ -55,3 +57,52 @@ def test_a_2x_parameter_schema_given_by_reference_keeps_its_enum(
     assert compiled.tree is not None, [d.render() for d in compiled.diagnostics]
     publishers = compiled.tree.files["pkg/publishers.py"]
     assert "kind: Literal['big', 'small']" in publishers.replace('"', "'")
+
+
+V3_WORDS = """\
+asyncapi: 3.0.0
+info: {title: Shop, version: 1.0.0}
+channels:
+  orders:
+    address: 'orders.{kind}'
+    parameters:
+      kind: {enum: [%s]}
+    messages:
+      Order: {payload: {type: object}}
+operations:
+  sendOrder: {action: send, channel: {$ref: '#/channels/orders'}}
+"""
+
+V2_WORDS = """\
+asyncapi: 2.6.0
+info: {title: Shop, version: 1.0.0}
+channels:
+  orders.{kind}:
+    parameters:
+      kind:
+        schema: {type: string, enum: [%s]}
+    subscribe:
+      message: {name: Order, payload: {type: object}}
+"""
+
+
+@pytest.mark.parametrize("value", ["'eu.west'", "'a*'", "'#'", "''"])
+@pytest.mark.parametrize(
+    ("spec", "pointer"),
+    [
+        (V3_WORDS, "/channels/orders/parameters/kind/enum"),
+        (V2_WORDS, "/channels/orders.{kind}/parameters/kind/schema/enum"),
+    ],
+    ids=["3.0", "2.6"],
+)
+def test_an_enum_value_that_is_not_one_routing_key_word_is_an_error(
+    compile_spec: Callable[..., Compiled], value: str, spec: str, pointer: str
+) -> None:
+    compiled = compile_spec(spec % f"ok, {value}")
+    assert compiled.tree is None
+    [found] = errors(compiled.diagnostics)
+    assert found.location.pointer == pointer
+    assert found.location.line is not None
+    assert "'kind'" in found.message
+    assert "routing-key word" in found.message
+    assert "'.', '*' or '#'" in found.message
