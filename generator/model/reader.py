@@ -145,6 +145,13 @@ class Reader:
             spec = place.value if isinstance(place.value, dict) else {}
             # 2.x writes the enum in the parameter's schema, which may be a reference.
             schema = self.deref(place.child("schema")) if self.version[0] == 2 else place
+            if "location" in spec:
+                self.warn(
+                    place.child("location"),
+                    f"The parameter {name!r} has the location {spec['location']!r}, which "
+                    "generated code does not read: fire_* takes the parameter's value as a "
+                    "keyword argument, and handlers see it only in the routing key.",
+                )
             yield Parameter(
                 name=name,
                 description=_text(spec.get("description")),

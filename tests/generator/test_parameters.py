@@ -3,7 +3,8 @@
 A ``{parameter}`` in an address becomes a keyword argument of ``fire_*``; an enum makes
 it a ``Literal``. The enum is read wherever the document writes it (2.x: in the
 parameter's schema, which may be a reference), and a value that can never be one
-routing-key word is refused where it is written.
+routing-key word is refused where it is written. A ``location`` is not read from the
+message, which a warning says.
 """
 
 from __future__ import annotations
@@ -106,3 +107,52 @@ def test_an_enum_value_that_is_not_one_routing_key_word_is_an_error(
     assert "'kind'" in found.message
     assert "routing-key word" in found.message
     assert "'.', '*' or '#'" in found.message
+
+
+V3_LOCATION = """\
+asyncapi: 3.0.0
+info: {title: Users, version: 1.0.0}
+channels:
+  users:
+    address: 'users.{userId}'
+    parameters:
+      userId: {location: '$message.payload#/user/id'}
+    messages:
+      Created: {payload: {type: object}}
+operations:
+  sendCreated: {action: send, channel: {$ref: '#/channels/users'}}
+"""
+
+V2_LOCATION = """\
+asyncapi: 2.6.0
+info: {title: Users, version: 1.0.0}
+channels:
+  users.{userId}:
+    parameters:
+      userId:
+        schema: {type: string}
+        location: '$message.payload#/user/id'
+    subscribe:
+      message: {name: Created, payload: {type: object}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("spec", "pointer"),
+    [
+        (V3_LOCATION, "/channels/users/parameters/userId/location"),
+        (V2_LOCATION, "/channels/users.{userId}/parameters/userId/location"),
+    ],
+    ids=["3.0", "2.6"],
+)
+def test_a_parameter_location_is_not_read_from_the_message_and_a_warning_says_so(
+    compile_spec: Callable[..., Compiled], spec: str, pointer: str
+) -> None:
+    compiled = compile_spec(spec)
+    assert compiled.tree is not None, [d.render() for d in compiled.diagnostics]
+    [found] = [d for d in compiled.diagnostics if d.location.pointer == pointer]
+    assert found.level == "warning"
+    assert found.location.line is not None
+    assert "'$message.payload#/user/id'" in found.message
+    assert "keyword argument" in found.message
+    assert "user_id: str" in compiled.tree.files["pkg/publishers.py"]
