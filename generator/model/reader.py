@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from generator.diagnostics import Diagnostic, Location
-from generator.documents import Documents, Node, RefProblem, is_reference
+from generator.documents import Documents, Node, RefProblem, is_reference, parse_pointer
 from generator.model.amqp import read_exchange
 from generator.model.traits import field_layers, merge_nodes, merge_patch
 from generator.model.values import Channel, CorrelationId, Message, Parameter
@@ -39,6 +40,12 @@ def text_of(node: Node | None) -> str:
 
 def _requires(schema: object) -> bool:
     return isinstance(schema, dict) and bool(schema.get("required"))
+
+
+def _written_key(node: Node) -> str:
+    """The key an object is written under, or its file's stem when it is a whole file."""
+    tokens = parse_pointer(node.pointer)
+    return tokens[-1] if tokens else PurePosixPath(node.file).stem
 
 
 def _is_json_media(content_type: str) -> bool:
@@ -182,8 +189,20 @@ class Reader:
 
     # -- messages ------------------------------------------------------------------------
 
-    def message(self, node: Node, fallback: str, default_content_type: str | None) -> Message:
-        """The message at ``node`` (a reference or an object), read once."""
+    def message(
+        self,
+        node: Node,
+        fallback: str,
+        default_content_type: str | None,
+        *,
+        wire_fallback: str | None = None,
+    ) -> Message:
+        """The message at ``node`` (a reference or an object), read once.
+
+        Without a name or messageId, a message that is referenced is known by the key it
+        is written under, wherever the reference is; one written in place takes
+        ``fallback`` as its name and ``wire_fallback`` (else ``fallback``) as its type.
+        """
         end = self.deref(node)
         known = self._messages.get(end.key)
         if known is not None:
@@ -195,11 +214,16 @@ class Reader:
             found = fields.get(name)
             return _text(found.value) if found is not None else ""
 
-        name = text("name") or text("messageId") or fallback
+        own = (
+            text("name") or text("messageId") or (_written_key(end) if end.key != node.key else "")
+        )
+        name = own or fallback
         unique = self._unique(name, end.key)
         amqp = self.amqp(fields["bindings"]) if "bindings" in fields else None
         amqp_value = amqp.value if amqp is not None and isinstance(amqp.value, dict) else {}
-        type_name = _text(amqp_value.get("messageType")) or name
+        # The sender and the receiver must agree on the type, so it never depends on the
+        # operation or the path that reached the message.
+        type_name = _text(amqp_value.get("messageType")) or own or wire_fallback or fallback
         content_type = text("contentType") or default_content_type or "application/json"
         if not _is_json_media(content_type):
             place = fields.get("contentType", end)
