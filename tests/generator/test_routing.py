@@ -1,0 +1,152 @@
+"""How channels become routing: one event per address, one handler queue per event.
+
+The channel address is the event name and the routing key. Whatever channels carry
+one address, a consuming service has one queue for that event, and the AMQP ``type``
+of each message picks its handler. What RabbitMQ would refuse, or route where no
+handler expects it, is reported where the document says it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from generator.output import write_tree
+from generator.pipeline import Compiled
+from tests.generator.binding import bind_in_subprocess
+from tests.generator.conftest import errors
+
+SAME_ADDRESS = """\
+asyncapi: 3.0.0
+info: {title: Socket, version: 1.0.0}
+channels:
+  ping:
+    address: /
+    messages:
+      ping: {payload: {type: object, properties: {event: {const: ping}}}}
+  subscribe:
+    address: /
+    messages:
+      subscribe: {payload: {type: object, properties: {event: {const: subscribe}}}}
+  unsubscribe:
+    address: /
+    messages:
+      unsubscribe: {payload: {type: object, properties: {event: {const: unsubscribe}}}}
+      also: {name: Also, payload: {type: object}}
+operations:
+  onPing: {action: receive, channel: {$ref: '#/channels/ping'}}
+  onSubscribe: {action: receive, channel: {$ref: '#/channels/subscribe'}}
+  onUnsubscribe: {action: receive, channel: {$ref: '#/channels/unsubscribe'}}
+  sendPing: {action: send, channel: {$ref: '#/channels/ping'}}
+"""
+
+
+def _bound(compiled: Compiled, tmp_path: Path) -> None:
+    assert compiled.tree is not None, [d.render() for d in compiled.diagnostics]
+    output = tmp_path / "bound"
+    output.mkdir()
+    assert write_tree(output, compiled.tree).diagnostics == ()
+    done = bind_in_subprocess(output, [compiled.tree.package])
+    assert done.returncode == 0, done.stderr
+
+
+def test_channels_with_one_address_share_one_handler_queue(
+    compile_spec: Callable[..., Compiled], tmp_path: Path
+) -> None:
+    compiled = compile_spec(SAME_ADDRESS)
+    assert compiled.tree is not None, [d.render() for d in compiled.diagnostics]
+    handlers = compiled.tree.files["pkg/handlers.py"]
+    assert handlers.count("amqp_events.IncomingEvent(") == 1
+    assert '"ping": _receive_ping' in handlers
+    assert '"subscribe": _receive_subscribe' in handlers
+    assert '"unsubscribe": _receive_unsubscribe' in handlers
+    assert '"Also": _receive_also' in handlers
+    assert (
+        'RECEIVES: Final[Mapping[str, str]] = {"/": "/"}' in compiled.tree.files["pkg/topology.py"]
+    )
+    _bound(compiled, tmp_path)
+
+
+def test_a_catalog_of_channels_with_one_address_binds_on_both_sides(
+    compile_spec: Callable[..., Compiled], tmp_path: Path
+) -> None:
+    _bound(compile_spec(SAME_ADDRESS, both_sides=True), tmp_path)
+
+
+OTHER_EXCHANGE = """\
+asyncapi: 3.0.0
+info: {title: Socket, version: 1.0.0}
+channels:
+  ping:
+    address: /
+    messages:
+      ping: {payload: {type: object}}
+  pong:
+    address: /
+    messages:
+      pong: {payload: {type: object}}
+    bindings:
+      amqp:
+        is: routingKey
+        exchange: {name: socket, type: topic}
+operations:
+  onPing: {action: receive, channel: {$ref: '#/channels/ping'}}
+  onPong: {action: receive, channel: {$ref: '#/channels/pong'}}
+"""
+
+
+def test_received_channels_of_one_address_on_different_exchanges_are_an_error(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    compiled = compile_spec(OTHER_EXCHANGE)
+    assert compiled.tree is None
+    [found] = errors(compiled.diagnostics)
+    assert found.location.pointer == "/channels/pong"
+    assert found.location.line is not None
+    assert "'ping'" in found.message
+    assert "'/'" in found.message
+    assert "'socket'" in found.message
+    assert "exchange" in found.message
+
+
+OTHER_RETRY = """\
+asyncapi: 3.0.0
+info: {title: Socket, version: 1.0.0}
+channels:
+  ping:
+    address: /
+    messages:
+      ping: {payload: {type: object}}
+  pong:
+    address: /
+    messages:
+      pong: {payload: {type: object}}
+operations:
+  onPing:
+    action: receive
+    channel: {$ref: '#/channels/ping'}
+    x-amqp-events-retry: {delays: [1]}
+  onPong:
+    action: receive
+    channel: {$ref: '#/channels/pong'}
+    x-amqp-events-retry: {delays: [5]}
+"""
+
+
+def test_operations_receiving_one_event_with_different_retry_settings_are_an_error(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    compiled = compile_spec(OTHER_RETRY)
+    assert compiled.tree is None
+    [found] = errors(compiled.diagnostics)
+    assert found.location.pointer == "/operations/onPong"
+    assert "'onPing'" in found.message
+    assert "x-amqp-events-retry" in found.message
+
+
+def test_one_retry_setting_among_operations_receiving_one_event_applies_to_its_queue(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    compiled = compile_spec(OTHER_RETRY.replace("    x-amqp-events-retry: {delays: [5]}\n", ""))
+    assert compiled.tree is not None, [d.render() for d in compiled.diagnostics]
+    assert '"/": amqp_events.RetryPolicy(delays=(1.0,))' in compiled.tree.files["pkg/topology.py"]
