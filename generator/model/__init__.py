@@ -8,7 +8,7 @@ from generator.diagnostics import Diagnostic
 from generator.documents import Documents
 from generator.model import v2, v3
 from generator.model.reader import Reader
-from generator.model.routing import Inbound, check_inbound, inbound_events
+from generator.model.routing import Inbound, check_routing, inbound_events
 from generator.model.values import (
     Archive,
     Channel,
@@ -84,7 +84,7 @@ def build_model(
                     "settings have no effect; they apply to operations that receive.",
                 )
             )
-    reader.diagnostics.extend(check_inbound(inbound_events(operations, both_sides=both_sides)))
+    reader.diagnostics.extend(check_routing(operations, both_sides=both_sides))
     info = reader.fields(root.child("info"))
     title = info.get("title") if isinstance(info.get("title"), str) else ""
     named = info.get("x-amqp-events-service")

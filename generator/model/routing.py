@@ -9,13 +9,13 @@ the queue is (its exchange, its retry and archive settings), it is an error.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from generator.diagnostics import Diagnostic
 from generator.model.values import Archive, Channel, Exchange, Message, Operation, Retry
 
-__all__ = ["Inbound", "check_inbound", "inbound_events"]
+__all__ = ["Inbound", "check_routing", "inbound_events"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +82,8 @@ def _exchange_problems(event: Inbound) -> Iterator[Diagnostic]:
             yield Diagnostic(
                 "error",
                 channel.location,
-                f"The channel {channel.id!r} has the address {event.address!r}, as channel "
-                f"{first.id!r} ({first.location}) has, so both are the event "
+                f"The channel {channel.id!r} has the address {event.address!r}, as the "
+                f"channel {first.id!r} at {first.location} has, so both are the event "
                 f"{event.address!r} and share its handler queue; but {channel.id!r} uses "
                 f"{_exchange(channel.exchange)} and {first.id!r} uses "
                 f"{_exchange(first.exchange)}, and one queue takes its event from one "
@@ -99,16 +99,42 @@ def _policy_problems(event: Inbound) -> Iterator[Diagnostic]:
                 yield Diagnostic(
                     "error",
                     operation.location,
-                    f"The operations {setting[0].id!r} ({setting[0].location}) and "
-                    f"{operation.id!r} both receive the event {event.address!r}, which one "
-                    f"handler queue serves, but with different x-amqp-events-{extension} "
-                    "settings. Give them the same settings, or set them on one operation "
-                    "only.",
+                    f"The operation {operation.id!r} receives the event {event.address!r}, "
+                    f"as the operation {setting[0].id!r} at {setting[0].location} does, and "
+                    "one handler queue serves both, but they give different "
+                    f"x-amqp-events-{extension} settings. Give them the same settings, or "
+                    "set them on one operation only.",
                 )
 
 
-def check_inbound(events: Iterable[Inbound]) -> Iterator[Diagnostic]:
-    """Errors where the channels and operations of one event disagree about its queue."""
-    for event in events:
+def _sent(operations: Iterable[Operation], both_sides: bool) -> dict[str, list[Message]]:
+    found: dict[str, list[Message]] = {}
+    for operation in operations:
+        if operation.direction == "send" or both_sides:
+            found.setdefault(operation.channel.address, []).extend(operation.messages)
+    return found
+
+
+def _type_problems(address: str, messages: Iterable[Message]) -> Iterator[Diagnostic]:
+    seen: dict[str, Message] = {}
+    for message in messages:
+        first = seen.setdefault(message.type_name, message)
+        if first.key != message.key:
+            yield Diagnostic(
+                "error",
+                message.location,
+                f"The message {message.name!r} travels as the event {address!r} with the "
+                f"AMQP type {message.type_name!r}, as the message {first.name!r} at "
+                f"{first.location} does, yet the type is what tells the messages of one "
+                "event apart. Give one of them its own bindings.amqp.messageType.",
+            )
+
+
+def check_routing(operations: Sequence[Operation], *, both_sides: bool) -> Iterator[Diagnostic]:
+    """Errors where the messages, channels and operations of one event disagree."""
+    for address, messages in _sent(operations, both_sides).items():
+        yield from _type_problems(address, messages)
+    for event in inbound_events(operations, both_sides=both_sides):
+        yield from _type_problems(event.address, (m for _, m in event.messages))
         yield from _exchange_problems(event)
         yield from _policy_problems(event)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 import pytest
 
 from generator.pipeline import Compiled
+from tests.generator.conftest import errors
 
 COMPONENT = """\
 components:
@@ -122,3 +123,75 @@ def test_an_unnamed_inline_2x_message_has_the_same_type_for_its_sender_and_recei
     assert sender.tree is not None and receiver.tree is not None
     assert "def fire_announce_order(" in sender.tree.files["pkg/publishers.py"]
     assert "def on_handle_order(" in receiver.tree.files["pkg/handlers.py"]
+
+
+SAME_NAME = """\
+asyncapi: 2.6.0
+info: {title: Shop, version: 1.0.0}
+channels:
+  orders:
+    %s:
+      message:
+        oneOf:
+          - messageId: createdV1
+            name: Event
+            payload: {type: object, required: [a], properties: {a: {type: string}}}
+          - messageId: createdV2
+            name: Event
+            payload: {type: object, required: [b], properties: {b: {type: string}}}
+"""
+
+
+@pytest.mark.parametrize("kind", ["publish", "subscribe"])
+def test_two_messages_of_one_event_with_one_type_are_an_error(
+    compile_spec: Callable[..., Compiled], kind: str
+) -> None:
+    compiled = compile_spec(SAME_NAME % kind)
+    assert compiled.tree is None
+    [found] = errors(compiled.diagnostics)
+    assert found.location.pointer == f"/channels/orders/{kind}/message/oneOf/1"
+    assert found.location.line is not None
+    assert f"(#/channels/orders/{kind}/message/oneOf/0)" in found.message
+    assert "AMQP type 'Event'" in found.message
+    assert "bindings.amqp.messageType" in found.message
+
+
+def test_a_distinct_message_type_tells_messages_of_one_name_apart(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    spec = SAME_NAME.replace(
+        "          - messageId: createdV2\n",
+        "          - messageId: createdV2\n"
+        "            bindings: {amqp: {messageType: order.created.v2}}\n",
+    )
+    compiled = compile_spec(spec % "publish")
+    assert _received_types(compiled) == {"Event", "order.created.v2"}
+
+
+SAME_TYPE_ACROSS_CHANNELS = """\
+asyncapi: 3.0.0
+info: {title: Socket, version: 1.0.0}
+channels:
+  ping:
+    address: /
+    messages:
+      ping: {name: Frame, payload: {type: object}}
+  pong:
+    address: /
+    messages:
+      pong: {name: Frame, payload: {type: object}}
+operations:
+  onPing: {action: %(action)s, channel: {$ref: '#/channels/ping'}}
+  onPong: {action: %(action)s, channel: {$ref: '#/channels/pong'}}
+"""
+
+
+@pytest.mark.parametrize("action", ["send", "receive"])
+def test_messages_of_channels_with_one_address_and_one_type_are_an_error(
+    compile_spec: Callable[..., Compiled], action: str
+) -> None:
+    compiled = compile_spec(SAME_TYPE_ACROSS_CHANNELS % {"action": action})
+    assert compiled.tree is None
+    [found] = errors(compiled.diagnostics)
+    assert found.location.pointer == "/channels/pong/messages/pong"
+    assert "AMQP type 'Frame'" in found.message
