@@ -130,8 +130,33 @@ def _type_problems(address: str, messages: Iterable[Message]) -> Iterator[Diagno
             )
 
 
+def _flags(exchange: Exchange) -> str:
+    durable = "durable" if exchange.durable else "not durable"
+    deleted = "auto-deleted" if exchange.auto_delete else "not auto-deleted"
+    return f"type {exchange.type!r}, {durable}, {deleted}"
+
+
+def _declaration_problems(operations: Iterable[Operation]) -> Iterator[Diagnostic]:
+    declared: dict[str, Exchange] = {}
+    for operation in operations:
+        exchange = operation.channel.exchange
+        if exchange.name is None:
+            continue
+        first = declared.setdefault(exchange.name, exchange)
+        if first != exchange:
+            yield Diagnostic(
+                "error",
+                exchange.location,
+                f"The exchange {exchange.name!r} is declared here as {_flags(exchange)}, but "
+                f"at {first.location} as {_flags(first)}; RabbitMQ refuses to declare one "
+                "exchange with different settings (PRECONDITION_FAILED). Give every binding "
+                f"of {exchange.name!r} the same type, durable and autoDelete.",
+            )
+
+
 def check_routing(operations: Sequence[Operation], *, both_sides: bool) -> Iterator[Diagnostic]:
     """Errors where the messages, channels and operations of one event disagree."""
+    yield from _declaration_problems(operations)
     for address, messages in _sent(operations, both_sides).items():
         yield from _type_problems(address, messages)
     for event in inbound_events(operations, both_sides=both_sides):

@@ -43,6 +43,8 @@ class Exchange:
     type: ExchangeType = "topic"
     durable: bool = True
     auto_delete: bool = False
+    location: Location = field(default_factory=lambda: Location(""), compare=False)
+    """Where the binding declares it; exchanges declared alike are equal wherever they are."""
 
 
 @dataclass(frozen=True, slots=True)

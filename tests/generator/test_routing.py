@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from generator.output import write_tree
 from generator.pipeline import Compiled
 from tests.generator.binding import bind_in_subprocess
@@ -150,3 +152,58 @@ def test_one_retry_setting_among_operations_receiving_one_event_applies_to_its_q
     compiled = compile_spec(OTHER_RETRY.replace("    x-amqp-events-retry: {delays: [5]}\n", ""))
     assert compiled.tree is not None, [d.render() for d in compiled.diagnostics]
     assert '"/": amqp_events.RetryPolicy(delays=(1.0,))' in compiled.tree.files["pkg/topology.py"]
+
+
+TWO_DECLARATIONS = """\
+asyncapi: 3.0.0
+info: {title: Shop, version: 1.0.0}
+channels:
+  created:
+    address: orders.created
+    messages:
+      Created: {payload: {type: object}}
+    bindings:
+      amqp:
+        is: routingKey
+        exchange: {name: orders, type: topic}
+  paid:
+    address: orders.paid
+    messages:
+      Paid: {payload: {type: object}}
+    bindings:
+      amqp:
+        is: routingKey
+        exchange: {name: orders, %s}
+operations:
+  sendCreated: {action: send, channel: {$ref: '#/channels/created'}}
+  onPaid: {action: receive, channel: {$ref: '#/channels/paid'}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [
+        ("type: direct", "type 'direct'"),
+        ("type: topic, durable: false", "not durable"),
+        ("type: topic, autoDelete: true", "auto-deleted"),
+    ],
+)
+def test_one_exchange_declared_with_different_settings_is_an_error(
+    compile_spec: Callable[..., Compiled], flags: str, said: str
+) -> None:
+    compiled = compile_spec(TWO_DECLARATIONS % flags)
+    assert compiled.tree is None
+    [found] = errors(compiled.diagnostics)
+    assert found.location.pointer == "/channels/paid/bindings/amqp/exchange"
+    assert found.location.line is not None
+    assert "'orders'" in found.message
+    assert "(#/channels/created/bindings/amqp/exchange)" in found.message
+    assert said in found.message
+    assert "PRECONDITION_FAILED" in found.message
+
+
+def test_one_exchange_declared_alike_in_several_channels_is_fine(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    compiled = compile_spec(TWO_DECLARATIONS % "type: topic, durable: true")
+    assert compiled.tree is not None, [d.render() for d in compiled.diagnostics]
