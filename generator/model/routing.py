@@ -3,8 +3,10 @@
 The channel address is the event name, the routing key and the name of the service's
 handler queue (``<service>.<address>``). So every received channel of one address is
 one event: its messages share the queue, and the AMQP ``type`` picks the handler, as
-for several messages on one channel. Where the channels of one event disagree on what
-the queue is (its exchange, its retry and archive settings), it is an error.
+for several messages on one channel. What the broker would refuse (one exchange
+declared two ways), or route where no handler expects it (one type for two messages,
+one queue asked to take two exchanges or two retry settings, two events on an
+exchange that ignores routing keys), is said where the document writes it.
 """
 
 from __future__ import annotations
@@ -154,12 +156,44 @@ def _declaration_problems(operations: Iterable[Operation]) -> Iterator[Diagnosti
             )
 
 
+def _keyless_problems(events: Iterable[Inbound]) -> Iterator[Diagnostic]:
+    """Fanout and headers exchanges give every bound queue every message."""
+    first_on: dict[str, Inbound] = {}
+    for event in events:
+        exchange = event.channel.exchange
+        if exchange.name is None or exchange.type not in ("fanout", "headers"):
+            continue
+        yield Diagnostic(
+            "warning",
+            exchange.location,
+            f"The exchange {exchange.name!r} has the type {exchange.type!r}, which ignores "
+            f"routing keys: the handler queue of the event {event.address!r} gets every "
+            f"message published to {exchange.name!r}, and parks those of other events as "
+            "unknown-event. Use a topic or direct exchange unless only this event is "
+            f"published to {exchange.name!r}.",
+        )
+        first = first_on.setdefault(exchange.name, event)
+        if first is not event:
+            yield Diagnostic(
+                "error",
+                exchange.location,
+                f"The events {first.address!r} (its exchange at "
+                f"{first.channel.exchange.location}) and {event.address!r} are both "
+                f"received through the {exchange.type} exchange {exchange.name!r}, which "
+                "ignores routing keys: each handler queue would get the other event's "
+                "messages too and park them as unknown-event. Give each event its own "
+                "exchange, or use a topic or direct exchange.",
+            )
+
+
 def check_routing(operations: Sequence[Operation], *, both_sides: bool) -> Iterator[Diagnostic]:
-    """Errors where the messages, channels and operations of one event disagree."""
+    """What the broker would refuse, or deliver where no handler expects it."""
     yield from _declaration_problems(operations)
     for address, messages in _sent(operations, both_sides).items():
         yield from _type_problems(address, messages)
-    for event in inbound_events(operations, both_sides=both_sides):
+    events = inbound_events(operations, both_sides=both_sides)
+    for event in events:
         yield from _type_problems(event.address, (m for _, m in event.messages))
         yield from _exchange_problems(event)
         yield from _policy_problems(event)
+    yield from _keyless_problems(events)

@@ -207,3 +207,69 @@ def test_one_exchange_declared_alike_in_several_channels_is_fine(
 ) -> None:
     compiled = compile_spec(TWO_DECLARATIONS % "type: topic, durable: true")
     assert compiled.tree is not None, [d.render() for d in compiled.diagnostics]
+
+
+IGNORING_KEYS = """\
+asyncapi: 3.0.0
+info: {title: Alerts, version: 1.0.0}
+channels:
+  raised:
+    address: alerts.raised
+    messages:
+      Raised: {payload: {type: object}}
+    bindings:
+      amqp:
+        is: routingKey
+        exchange: {name: alerts, type: %(type)s}
+  cleared:
+    address: alerts.cleared
+    messages:
+      Cleared: {payload: {type: object}}
+    bindings:
+      amqp:
+        is: routingKey
+        exchange: {name: alerts, type: %(type)s}
+operations:
+  onRaised: {action: receive, channel: {$ref: '#/channels/raised'}}
+  clear: {action: %(other)s, channel: {$ref: '#/channels/cleared'}}
+"""
+
+
+@pytest.mark.parametrize("kind", ["fanout", "headers"])
+def test_receiving_through_an_exchange_that_ignores_routing_keys_is_a_warning(
+    compile_spec: Callable[..., Compiled], kind: str
+) -> None:
+    compiled = compile_spec(IGNORING_KEYS % {"type": kind, "other": "send"})
+    assert compiled.tree is not None, [d.render() for d in compiled.diagnostics]
+    [found] = [d for d in compiled.diagnostics if "ignores routing keys" in d.message]
+    assert found.level == "warning"
+    assert found.location.pointer == "/channels/raised/bindings/amqp/exchange"
+    assert found.location.line is not None
+    assert f"type '{kind}'" in found.message
+    assert "'alerts.raised'" in found.message
+    assert "unknown-event" in found.message
+
+
+def test_sending_through_an_exchange_that_ignores_routing_keys_says_nothing(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    spec = (IGNORING_KEYS % {"type": "fanout", "other": "send"}).replace(
+        "onRaised: {action: receive", "onRaised: {action: send"
+    )
+    compiled = compile_spec(spec)
+    assert compiled.tree is not None
+    assert not [d for d in compiled.diagnostics if "routing keys" in d.message]
+
+
+@pytest.mark.parametrize("kind", ["fanout", "headers"])
+def test_two_events_received_through_an_exchange_that_ignores_routing_keys_are_an_error(
+    compile_spec: Callable[..., Compiled], kind: str
+) -> None:
+    compiled = compile_spec(IGNORING_KEYS % {"type": kind, "other": "receive"})
+    assert compiled.tree is None
+    [found] = errors(compiled.diagnostics)
+    assert found.location.pointer == "/channels/cleared/bindings/amqp/exchange"
+    assert "'alerts.raised'" in found.message
+    assert "'alerts.cleared'" in found.message
+    assert f"{kind} exchange 'alerts'" in found.message
+    assert "unknown-event" in found.message
