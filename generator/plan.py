@@ -113,6 +113,8 @@ class Received:
     decoder: str
     channel: Channel
     operation: Operation
+    binding_keys: tuple[str, ...]
+    """The keys its handler queue is bound with, from every channel of the event."""
     messages: tuple[ReceivedMessage, ...]
     retry: Retry | None
     archive: Archive | None
@@ -249,6 +251,7 @@ def _received(service: Service, types: TypesModule, both_sides: bool) -> tuple[R
                 decoder=unique(f"_decode_{stem}", decoders),
                 channel=channel,
                 operation=event.operations[0],
+                binding_keys=event.binding_keys,
                 messages=tuple(received),
                 retry=event.retry,
                 archive=event.archive,

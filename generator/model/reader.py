@@ -134,7 +134,8 @@ class Reader:
             description=_text(value.get("description")),
             location=self.where(node),
         )
-        if channel.parameters_inside_words:
+        # Only a topic exchange binds a pattern; a direct one binds each value exactly.
+        if channel.parameters_inside_words and channel.exchange.type == "topic":
             self.warn(
                 node,
                 f"The address {address!r} has a parameter inside a routing-key word; the "

@@ -11,6 +11,7 @@ exchange that ignores routing keys), is said where the document writes it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,9 @@ from generator.diagnostics import Diagnostic
 from generator.model.values import Archive, Channel, Exchange, Message, Operation, Retry
 
 __all__ = ["Inbound", "check_routing", "inbound_events"]
+
+_MAX_BINDINGS = 256
+"""Bindings one handler queue may take on a direct exchange, one per parameter value."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,11 @@ class Inbound:
         """Every channel of the event, once each."""
         found = {op.channel.key: op.channel for op in self.operations}
         return tuple(found.values())
+
+    @property
+    def binding_keys(self) -> tuple[str, ...]:
+        """The keys the event's handler queue is bound with, from all its channels."""
+        return tuple(dict.fromkeys(key for c in self.channels for key in c.binding_keys))
 
     @property
     def retry(self) -> Retry | None:
@@ -156,6 +165,38 @@ def _declaration_problems(operations: Iterable[Operation]) -> Iterator[Diagnosti
             )
 
 
+def _direct_problems(event: Inbound) -> Iterator[Diagnostic]:
+    """A direct exchange matches keys literally, so each parameter value needs a binding."""
+    for channel in event.channels:
+        exchange = channel.exchange
+        if exchange.type != "direct" or not channel.parameters:
+            continue
+        where = (
+            f"The channel {channel.id!r} is received through the direct exchange "
+            f"{exchange.name!r}, which matches routing keys literally, and its address "
+            f"{channel.address!r}"
+        )
+        open_ = [p.name for p in channel.parameters if not p.enum]
+        count = math.prod(len(p.enum) for p in channel.parameters)
+        if open_:
+            yield Diagnostic(
+                "error",
+                exchange.location,
+                f"{where} has the parameter {open_[0]!r} without an enum, so no binding key "
+                "stands for its values and the handler would receive nothing. Give "
+                f"{open_[0]!r} an enum (the queue is then bound once per value), or use a "
+                "topic exchange.",
+            )
+        elif count > _MAX_BINDINGS:
+            yield Diagnostic(
+                "error",
+                exchange.location,
+                f"{where} takes {count} binding keys, one per combination of its parameters' "
+                f"enum values; at most {_MAX_BINDINGS} are bound. Use a topic exchange, "
+                "which binds one pattern for all values.",
+            )
+
+
 def _keyless_problems(events: Iterable[Inbound]) -> Iterator[Diagnostic]:
     """Fanout and headers exchanges give every bound queue every message."""
     first_on: dict[str, Inbound] = {}
@@ -196,4 +237,5 @@ def check_routing(operations: Sequence[Operation], *, both_sides: bool) -> Itera
         yield from _type_problems(event.address, (m for _, m in event.messages))
         yield from _exchange_problems(event)
         yield from _policy_problems(event)
+        yield from _direct_problems(event)
     yield from _keyless_problems(events)

@@ -8,6 +8,7 @@ handler expects it, is reported where the document says it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -43,6 +44,11 @@ operations:
 """
 
 
+def _squeezed(code: str) -> str:
+    """Code without white space or trailing commas, to compare displays however wrapped."""
+    return re.sub(r"\s+", "", code).replace(",)", ")").replace(",}", "}")
+
+
 def _bound(compiled: Compiled, tmp_path: Path) -> None:
     assert compiled.tree is not None, [d.render() for d in compiled.diagnostics]
     output = tmp_path / "bound"
@@ -63,8 +69,8 @@ def test_channels_with_one_address_share_one_handler_queue(
     assert '"subscribe": _receive_subscribe' in handlers
     assert '"unsubscribe": _receive_unsubscribe' in handlers
     assert '"Also": _receive_also' in handlers
-    assert (
-        'RECEIVES: Final[Mapping[str, str]] = {"/": "/"}' in compiled.tree.files["pkg/topology.py"]
+    assert 'RECEIVES:Final[Mapping[str,tuple[str,...]]]={"/":("/")}' in _squeezed(
+        compiled.tree.files["pkg/topology.py"]
     )
     _bound(compiled, tmp_path)
 
@@ -273,3 +279,78 @@ def test_two_events_received_through_an_exchange_that_ignores_routing_keys_are_a
     assert "'alerts.cleared'" in found.message
     assert f"{kind} exchange 'alerts'" in found.message
     assert "unknown-event" in found.message
+
+
+DIRECT = """\
+asyncapi: 3.0.0
+info: {title: Shop, version: 1.0.0}
+channels:
+  orders:
+    address: 'orders.{kind}.{region}'
+    parameters:
+      kind: {%(kind)s}
+      region: {enum: [eu, us]}
+    messages:
+      Order: {payload: {type: object}}
+    bindings:
+      amqp:
+        is: routingKey
+        exchange: {name: shop, type: direct}
+operations:
+  act: {action: %(action)s, channel: {$ref: '#/channels/orders'}}
+"""
+
+
+def test_a_direct_exchange_cannot_bind_a_parameter_without_an_enum(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    compiled = compile_spec(DIRECT % {"kind": "description: any", "action": "receive"})
+    assert compiled.tree is None
+    [found] = errors(compiled.diagnostics)
+    assert found.location.pointer == "/channels/orders/bindings/amqp/exchange"
+    assert found.location.line is not None
+    assert "direct exchange 'shop'" in found.message
+    assert "'orders.{kind}.{region}'" in found.message
+    assert "parameter 'kind' without an enum" in found.message
+    assert "topic exchange" in found.message
+
+
+def test_a_service_that_only_sends_through_a_direct_exchange_needs_no_enum(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    compiled = compile_spec(DIRECT % {"kind": "description: any", "action": "send"})
+    assert compiled.tree is not None, [d.render() for d in compiled.diagnostics]
+
+
+def test_a_direct_exchange_binds_the_queue_once_per_value_of_the_enums(
+    compile_spec: Callable[..., Compiled], tmp_path: Path
+) -> None:
+    compiled = compile_spec(DIRECT % {"kind": "enum: [big, small]", "action": "receive"})
+    assert compiled.tree is not None, [d.render() for d in compiled.diagnostics]
+    keys = '("orders.big.eu","orders.big.us","orders.small.eu","orders.small.us")'
+    assert f"binding_keys={keys}" in _squeezed(compiled.tree.files["pkg/handlers.py"])
+    assert f'"orders.{{kind}}.{{region}}":{keys}' in _squeezed(
+        compiled.tree.files["pkg/topology.py"]
+    )
+    _bound(compiled, tmp_path)
+
+
+def test_a_direct_exchange_refuses_more_bindings_than_a_queue_should_carry(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    many = ", ".join(f"k{i}" for i in range(200))
+    compiled = compile_spec(DIRECT % {"kind": f"enum: [{many}]", "action": "receive"})
+    assert compiled.tree is None
+    [found] = errors(compiled.diagnostics)
+    assert found.location.pointer == "/channels/orders/bindings/amqp/exchange"
+    assert "400 binding keys" in found.message
+
+
+def test_a_direct_exchange_binds_a_parameter_inside_a_word_exactly(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    spec = DIRECT % {"kind": "enum: [big, small]", "action": "receive"}
+    compiled = compile_spec(spec.replace("'orders.{kind}.{region}'", "'orders.{kind}-{region}'"))
+    assert compiled.tree is not None, [d.render() for d in compiled.diagnostics]
+    assert '"orders.small-us"' in compiled.tree.files["pkg/handlers.py"]
+    assert not [d for d in compiled.diagnostics if "inside a routing-key word" in d.message]
