@@ -218,12 +218,12 @@ def _keyless_problems(events: Iterable[Inbound]) -> Iterator[Diagnostic]:
             yield Diagnostic(
                 "error",
                 exchange.location,
-                f"The events {first.address!r} (its exchange at "
-                f"{first.channel.exchange.location}) and {event.address!r} are both "
-                f"received through the {exchange.type} exchange {exchange.name!r}, which "
-                "ignores routing keys: each handler queue would get the other event's "
-                "messages too and park them as unknown-event. Give each event its own "
-                "exchange, or use a topic or direct exchange.",
+                f"The event {event.address!r} is received through the {exchange.type} "
+                f"exchange {exchange.name!r}, and so is the event {first.address!r}, "
+                f"whose exchange is declared at {first.channel.exchange.location}. That "
+                "exchange ignores routing keys: each handler queue would get the other "
+                "event's messages too and park them as unknown-event. Give each event its "
+                "own exchange, or use a topic or direct exchange.",
             )
 
 
