@@ -57,12 +57,12 @@ class Inbound:
     @property
     def retry(self) -> Retry | None:
         """The retry setting of the first operation that has one."""
-        return next((op.retry for op in self.operations if op.retry), None)
+        return next((op.retry for op in self.operations if op.retry is not None), None)
 
     @property
     def archive(self) -> Archive | None:
         """The archive setting of the first operation that has one."""
-        return next((op.archive for op in self.operations if op.archive), None)
+        return next((op.archive for op in self.operations if op.archive is not None), None)
 
 
 def inbound_events(operations: Iterable[Operation], *, both_sides: bool) -> tuple[Inbound, ...]:
@@ -103,10 +103,10 @@ def _exchange_problems(event: Inbound) -> Iterator[Diagnostic]:
 
 
 def _policy_problems(event: Inbound) -> Iterator[Diagnostic]:
-    for extension, attribute in (("retry", "retry"), ("archive", "archive")):
-        setting = [op for op in event.operations if getattr(op, attribute) is not None]
+    for extension in ("retry", "archive"):
+        setting = [op for op in event.operations if getattr(op, extension) is not None]
         for operation in setting[1:]:
-            if getattr(operation, attribute) != getattr(setting[0], attribute):
+            if getattr(operation, extension) != getattr(setting[0], extension):
                 yield Diagnostic(
                     "error",
                     operation.location,
