@@ -178,7 +178,12 @@ def _front(options: Options) -> _Front:
     if errors_in(found):
         return _Front(documents, schemas, None, found)
     model = build_model(
-        documents, validation.version, schemas, service=options.service, package=options.package
+        documents,
+        validation.version,
+        schemas,
+        service=options.service,
+        package=options.package,
+        both_sides=options.both_sides,
     )
     found.extend(model.diagnostics)
     found.extend(unused_components(documents, documents.referenced))

@@ -11,7 +11,16 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.model import Archive, Channel, Exchange, Message, Operation, Retry, Service
+from generator.model import (
+    Archive,
+    Channel,
+    Exchange,
+    Message,
+    Operation,
+    Retry,
+    Service,
+    inbound_events,
+)
 from generator.names import constant_name, pascal_name, safe_identifier, snake_name, unique
 from generator.render.literals import py_str, summary
 from generator.types import RootBinding, TypesModule
@@ -98,12 +107,14 @@ class ReceivedMessage:
 
 @dataclass(frozen=True, slots=True)
 class Received:
-    """A channel the service consumes: one queue, one ``IncomingEvent``."""
+    """An event the service consumes, from every channel of its address: one queue."""
 
     constant: str
     decoder: str
     channel: Channel
     operation: Operation
+    binding_keys: tuple[str, ...]
+    """The keys its handler queue is bound with, from every channel of the event."""
     messages: tuple[ReceivedMessage, ...]
     retry: Retry | None
     archive: Archive | None
@@ -138,17 +149,6 @@ def _sends(service: Service, both_sides: bool) -> list[tuple[Operation, Message]
         if operation.direction == "send" or both_sides:
             for message in operation.messages:
                 found.setdefault((operation.channel.key, message.key), (operation, message))
-    return list(found.values())
-
-
-def _receives(service: Service, both_sides: bool) -> list[tuple[Operation, list[Message]]]:
-    found: dict[str, tuple[Operation, list[Message]]] = {}
-    for operation in service.operations:
-        if operation.direction == "receive" or both_sides:
-            _, messages = found.setdefault(operation.channel.key, (operation, []))
-            for message in operation.messages:
-                if all(m.key != message.key for m in messages):
-                    messages.append(message)
     return list(found.values())
 
 
@@ -211,17 +211,16 @@ def _sent(service: Service, types: TypesModule, both_sides: bool) -> tuple[Sent,
 
 
 def _received(service: Service, types: TypesModule, both_sides: bool) -> tuple[Received, ...]:
-    receives = _receives(service, both_sides)
-    pairs = [(op.channel, m) for op, messages in receives for m in messages]
+    events = inbound_events(service.operations, both_sides=both_sides)
+    pairs = [(op.channel, m) for event in events for op, m in event.messages]
     methods = iter(_names(pairs, "on_"))
     constants: set[str] = set()
     decoders: set[str] = set()
     decodes: set[str] = set()  # events.py holds both kinds of decode function
     result = []
-    for operation, messages in receives:
-        channel = operation.channel
+    for event in events:
         received = []
-        for message in messages:
+        for operation, message in event.messages:
             method = next(methods)
             stem = method.removeprefix("on_")
             text = summary(message.summary, message.title, operation.summary, message.description)
@@ -238,10 +237,11 @@ def _received(service: Service, types: TypesModule, both_sides: bool) -> tuple[R
                     message=message,
                     payload=types.roots[message.payload.key],
                     headers=headers,
-                    doc=f"Handle {message.name} received on '{channel.address}'"
+                    doc=f"Handle {message.name} received on '{event.address}'"
                     + (f": {text}" if text else ""),
                 )
             )
+        channel = event.channel
         stem = snake_name(channel.id, fallback="channel")
         result.append(
             Received(
@@ -250,10 +250,11 @@ def _received(service: Service, types: TypesModule, both_sides: bool) -> tuple[R
                 ),
                 decoder=unique(f"_decode_{stem}", decoders),
                 channel=channel,
-                operation=operation,
+                operation=event.operations[0],
+                binding_keys=event.binding_keys,
                 messages=tuple(received),
-                retry=operation.retry,
-                archive=operation.archive,
+                retry=event.retry,
+                archive=event.archive,
             )
         )
     return tuple(result)

@@ -8,6 +8,7 @@ from generator.diagnostics import Diagnostic
 from generator.documents import Documents
 from generator.model import v2, v3
 from generator.model.reader import Reader
+from generator.model.routing import Inbound, check_routing, inbound_events
 from generator.model.values import (
     Archive,
     Channel,
@@ -33,6 +34,7 @@ __all__ = [
     "Direction",
     "Exchange",
     "ExchangeType",
+    "Inbound",
     "Message",
     "ModelResult",
     "Operation",
@@ -41,6 +43,7 @@ __all__ = [
     "Retry",
     "Service",
     "build_model",
+    "inbound_events",
 ]
 
 
@@ -59,8 +62,12 @@ def build_model(
     *,
     service: str | None = None,
     package: str | None = None,
+    both_sides: bool = False,
 ) -> ModelResult:
-    """Read the operations, channels and messages of the root document into a ``Service``."""
+    """Read the operations, channels and messages of the root document into a ``Service``.
+
+    ``both_sides`` receives every operation's messages, as the package will.
+    """
     root = documents.root()
     if root is None or not isinstance(root.value, dict):  # pragma: no cover - validated before
         return ModelResult(None, ())
@@ -77,6 +84,7 @@ def build_model(
                     "settings have no effect; they apply to operations that receive.",
                 )
             )
+    reader.diagnostics.extend(check_routing(operations, both_sides=both_sides))
     info = reader.fields(root.child("info"))
     title = info.get("title") if isinstance(info.get("title"), str) else ""
     named = info.get("x-amqp-events-service")

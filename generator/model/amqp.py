@@ -77,6 +77,7 @@ def _named_exchange(reader: Reader, place: Node, exchange: dict[str, object]) ->
         type=_EXCHANGE_TYPES.get(kind, "topic"),
         durable=durable is True,
         auto_delete=auto_delete is True,
+        location=reader.where(place),
     )
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from generator.diagnostics import Diagnostic, Location
-from generator.documents import Documents, Node, RefProblem, is_reference
+from generator.documents import Documents, Node, RefProblem, is_reference, parse_pointer
 from generator.model.amqp import read_exchange
 from generator.model.traits import field_layers, merge_nodes, merge_patch
 from generator.model.values import Channel, CorrelationId, Message, Parameter
@@ -39,6 +40,12 @@ def text_of(node: Node | None) -> str:
 
 def _requires(schema: object) -> bool:
     return isinstance(schema, dict) and bool(schema.get("required"))
+
+
+def _written_key(node: Node) -> str:
+    """The key an object is written under, or its file's stem when it is a whole file."""
+    tokens = parse_pointer(node.pointer)
+    return tokens[-1] if tokens else PurePosixPath(node.file).stem
 
 
 def _is_json_media(content_type: str) -> bool:
@@ -127,7 +134,8 @@ class Reader:
             description=_text(value.get("description")),
             location=self.where(node),
         )
-        if channel.parameters_inside_words:
+        # Only a topic exchange binds a pattern; a direct one binds each value exactly.
+        if channel.parameters_inside_words and channel.exchange.type == "topic":
             self.warn(
                 node,
                 f"The address {address!r} has a parameter inside a routing-key word; the "
@@ -140,15 +148,39 @@ class Reader:
         return channel
 
     def _parameters(self, node: Node, address: str) -> Iterator[Parameter]:
-        declared = self.fields(node.child("parameters"))
+        declared = self.deref(node.child("parameters"))
         for name in dict.fromkeys(parameter_names(address)):
-            spec = self.fields(node.child("parameters").child(name)) if name in declared else {}
-            enum = spec.get("enum")
-            if self.version[0] == 2:
-                schema = spec.get("schema")
-                enum = schema.get("enum") if isinstance(schema, dict) else None
-            values = tuple(v for v in enum if isinstance(v, str)) if isinstance(enum, list) else ()
-            yield Parameter(name=name, description=_text(spec.get("description")), enum=values)
+            place = self.deref(declared.child(name))
+            spec = place.value if isinstance(place.value, dict) else {}
+            # 2.x writes the enum in the parameter's schema, which may be a reference.
+            schema = self.deref(place.child("schema")) if self.version[0] == 2 else place
+            if "location" in spec:
+                self.warn(
+                    place.child("location"),
+                    f"The parameter {name!r} has the location {spec['location']!r}, which "
+                    "generated code does not read: fire_* takes the parameter's value as a "
+                    "keyword argument, and handlers see it only in the routing key.",
+                )
+            yield Parameter(
+                name=name,
+                description=_text(spec.get("description")),
+                enum=self._enum(name, schema.child("enum")),
+            )
+
+    def _enum(self, name: str, node: Node) -> tuple[str, ...]:
+        """The string values of a parameter's enum; each must be one routing-key word."""
+        if not isinstance(node.value, list):
+            return ()
+        values = tuple(v for v in node.value if isinstance(v, str))
+        for value in values:
+            if not value or any(c in value for c in ".*#"):
+                self.error(
+                    node,
+                    f"The parameter {name!r} lists the value {value!r} in its enum; a "
+                    "parameter's value fills one routing-key word, so it must not be empty "
+                    "and must not contain '.', '*' or '#'.",
+                )
+        return values
 
     def amqp(self, node: Node) -> Node | None:
         """The AMQP binding inside a Bindings Object (or a reference to one)."""
@@ -159,8 +191,20 @@ class Reader:
 
     # -- messages ------------------------------------------------------------------------
 
-    def message(self, node: Node, fallback: str, default_content_type: str | None) -> Message:
-        """The message at ``node`` (a reference or an object), read once."""
+    def message(
+        self,
+        node: Node,
+        fallback: str,
+        default_content_type: str | None,
+        *,
+        wire_fallback: str | None = None,
+    ) -> Message:
+        """The message at ``node`` (a reference or an object), read once.
+
+        Without a name or messageId, a message that is referenced is known by the key it
+        is written under, wherever the reference is; one written in place takes
+        ``fallback`` as its name and ``wire_fallback`` (else ``fallback``) as its type.
+        """
         end = self.deref(node)
         known = self._messages.get(end.key)
         if known is not None:
@@ -172,11 +216,16 @@ class Reader:
             found = fields.get(name)
             return _text(found.value) if found is not None else ""
 
-        name = text("name") or text("messageId") or fallback
+        own = (
+            text("name") or text("messageId") or (_written_key(end) if end.key != node.key else "")
+        )
+        name = own or fallback
         unique = self._unique(name, end.key)
         amqp = self.amqp(fields["bindings"]) if "bindings" in fields else None
         amqp_value = amqp.value if amqp is not None and isinstance(amqp.value, dict) else {}
-        type_name = _text(amqp_value.get("messageType")) or name
+        # The sender and the receiver must agree on the type, so it never depends on the
+        # operation or the path that reached the message.
+        type_name = _text(amqp_value.get("messageType")) or own or wire_fallback or fallback
         content_type = text("contentType") or default_content_type or "application/json"
         if not _is_json_media(content_type):
             place = fields.get("contentType", end)

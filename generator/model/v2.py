@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.documents import Node, is_reference, parse_pointer
+from generator.documents import Node, is_reference
 from generator.model.amqp import read_publish
 from generator.model.policies import read_policies
 from generator.model.reader import Reader, text_of
@@ -21,7 +21,7 @@ _DIRECTIONS: dict[str, Direction] = {"subscribe": "send", "publish": "receive"}
 
 
 def _messages(
-    reader: Reader, operation: Node, fallback: str, content_type: str | None
+    reader: Reader, operation: Node, address: str, fallback: str, content_type: str | None
 ) -> tuple[Message, ...]:
     node = operation.child("message")
     value = node.value
@@ -31,17 +31,15 @@ def _messages(
         items = value["oneOf"] if isinstance(value["oneOf"], list) else []
         nodes = [node.child("oneOf").child(index) for index in range(len(items))]
         names = [f"{fallback}{index + 1}" for index in range(len(items))]
+        # The sender's document says subscribe where the receiver's says publish, so the
+        # type of a message written in place comes from the channel alone.
+        types = [f"{address} {index + 1}" for index in range(len(items))]
     else:
-        nodes, names = [node], [fallback]
-    found = []
-    for item, default in zip(nodes, names, strict=True):
-        name = default
-        if isinstance(item.value, dict) and "$ref" in item.value:
-            first = reader.documents.follow(item.value["$ref"], item.file)
-            if isinstance(first, Node) and parse_pointer(first.pointer):
-                name = parse_pointer(first.pointer)[-1]
-        found.append(reader.message(item, name, content_type))
-    return tuple(found)
+        nodes, names, types = [node], [fallback], [address]
+    return tuple(
+        reader.message(item, name, content_type, wire_fallback=wire)
+        for item, name, wire in zip(nodes, names, types, strict=True)
+    )
 
 
 def read_operations(reader: Reader) -> Iterator[Operation]:
@@ -72,7 +70,9 @@ def read_operations(reader: Reader) -> Iterator[Operation]:
                 id=name or f"{kind} {address}",
                 direction=direction,
                 channel=channel,
-                messages=_messages(reader, operation, name or f"{address} {kind}", default_type),
+                messages=_messages(
+                    reader, operation, address, name or f"{address} {kind}", default_type
+                ),
                 summary=text_of(fields.get("summary")),
                 description=text_of(fields.get("description")),
                 publish=read_publish(reader, fields.get("bindings", operation.child("bindings"))),

@@ -39,13 +39,7 @@ def _messages(
     if isinstance(listed, list):
         for index in range(len(listed)):
             place = operation.child("messages").child(index)
-            first = (
-                reader.documents.follow(listed[index].get("$ref"), place.file)
-                if isinstance(listed[index], dict)
-                else None
-            )
-            fallback = _last_token(first) if isinstance(first, Node) else str(index)
-            found.append(reader.message(place, fallback, content_type))
+            found.append(reader.message(place, str(index), content_type))
         return tuple(found)
     members = reader.fields(channel.child("messages"))
     return tuple(

@@ -7,6 +7,7 @@ receive messages on channels. Versions differ only in how they are read (``v2``,
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -43,6 +44,8 @@ class Exchange:
     type: ExchangeType = "topic"
     durable: bool = True
     auto_delete: bool = False
+    location: Location = field(default_factory=lambda: Location(""), compare=False)
+    """Where the binding declares it; exchanges declared alike are equal wherever they are."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,23 @@ class Channel:
         return ".".join(
             "*" if _PLACEHOLDER.search(word) else word for word in self.address.split(".")
         )
+
+    @property
+    def binding_keys(self) -> tuple[str, ...]:
+        """The keys the handler queue is bound with.
+
+        A direct exchange matches keys literally, so there the address is bound once per
+        combination of its parameters' enum values; elsewhere ``binding_key`` stands for
+        every value. (A direct channel with a parameter without an enum is refused.)
+        """
+        if self.exchange.type != "direct" or not self.parameters:
+            return (self.binding_key,)
+        parts = self.address_parts()
+        keys = []
+        for values in itertools.product(*(p.enum for p in self.parameters)):
+            chosen = {p.name: value for p, value in zip(self.parameters, values, strict=True)}
+            keys.append("".join(chosen[text] if is_name else text for text, is_name in parts))
+        return tuple(keys)
 
     @property
     def parameters_inside_words(self) -> bool:

@@ -76,7 +76,10 @@ def topology_context(plan: PackagePlan) -> dict[str, Any]:
         for e in plan.exchanges
     )
     sends = tuple_of(py_str(a) for a in dict.fromkeys(s.channel.address for s in plan.sent))
-    receives = dict_of((py_str(r.channel.address), py_str(r.channel.binding_key)) for r in received)
+    receives = dict_of(
+        (py_str(r.channel.address), tuple_of(py_str(key) for key in r.binding_keys))
+        for r in received
+    )
     imports = Imports().names("collections.abc", "Mapping").names("typing", "Final")
     imports.module("amqp_events")
     return {

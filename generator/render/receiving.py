@@ -32,7 +32,7 @@ def _incoming(received: Received) -> Brackets:
     fields: dict[str, Expr | str] = {
         "name": py_str(received.channel.address),
         "decode": decode,
-        "binding_keys": tuple_of([py_str(received.channel.binding_key)]),
+        "binding_keys": tuple_of(py_str(key) for key in received.binding_keys),
     }
     if received.channel.exchange.name is not None:
         fields["exchange"] = exchange_spec(received.channel.exchange)

@@ -16,6 +16,7 @@ import pytest
 
 from generator.diagnostics import errors_in, render_all
 from generator.pipeline import TypesStage
+from tests.generator.binding import bind_in_subprocess
 from tests.generator.quality import (
     ROOT,
     mypy_strict,
@@ -121,6 +122,13 @@ def test_the_expected_trees_pass_ruff() -> None:
     modules = [f for f in files if not f.endswith("_handlers.py")]
     status, output = ruff_check_without_config(modules)
     assert status == 0, output
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_the_expected_package_binds_to_an_events_app(case: Case) -> None:
+    [package] = [p for p in case.expected.iterdir() if (p / "__init__.py").exists()]
+    done = bind_in_subprocess(case.expected, [package.name])
+    assert done.returncode == 0, done.stderr
 
 
 def test_generated_code_imports_the_runtime_never_the_generator() -> None:

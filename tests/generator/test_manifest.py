@@ -1,10 +1,10 @@
 """Real documents written by others (``../shared/specs/MANIFEST.tsv``).
 
-A ``doc`` must compile, into a package that imports without warnings and passes
-``mypy --strict``, unless it uses a non-JSON schema format, remote references or
-references to files that do not exist: then it must be refused with a located
-diagnostic of that kind. An ``invalid`` document must be refused with a located
-diagnostic. The counts are printed at the end of the test run.
+A ``doc`` must compile, into a package that imports without warnings, binds to an
+events app and passes ``mypy --strict``, unless it uses a non-JSON schema format,
+remote references or references to files that do not exist: then it must be refused
+with a located diagnostic of that kind. An ``invalid`` document must be refused with
+a located diagnostic. The counts are printed at the end of the test run.
 """
 
 from __future__ import annotations
@@ -131,19 +131,21 @@ def test_each_document_compiles_or_is_refused_for_a_located_reason(
         MANIFEST_COUNTS[f"doc: rejected ({kind})"] += 1
 
 
-def test_the_compiled_packages_import_without_warnings_and_pass_mypy(
+def test_the_compiled_packages_import_without_warnings_bind_and_pass_mypy(
     outcomes: tuple[Path, dict[str, Outcome]], tmp_path: Path
 ) -> None:
     output, results = outcomes
     packages = sorted(o.package for o in results.values() if o.compiled)
     assert packages
-    # Import every package with warnings as errors, and round-trip the document's
-    # examples through the generated types: decode, encode, compare with the original.
+    # Import every package with warnings as errors, bind it to an app as a service does
+    # at start-up, and round-trip the document's examples through the generated types:
+    # decode, encode, compare with the original.
     script = (
         "import importlib, json\n"
+        "from tests.generator.binding import bind_package\n"
         "report = {'examples': 0, 'mismatches': []}\n"
         f"for name in {packages!r}:\n"
-        "    importlib.import_module(name)\n"
+        "    bind_package(name)\n"
         "    examples = importlib.import_module(name + '.examples')\n"
         "    report['examples'] += sum(len(v) for k, v in vars(examples).items()"
         " if k.isupper() and isinstance(v, tuple))\n"

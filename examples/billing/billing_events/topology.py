@@ -26,8 +26,8 @@ EXCHANGES: Final[tuple[amqp_events.Exchange, ...]] = (
 SENDS: Final[tuple[str, ...]] = ("billing.invoice.issued", "billing.invoice.paid")
 """Events (channel addresses) this service publishes."""
 
-RECEIVES: Final[Mapping[str, str]] = {"shop.order.created": "shop.order.created"}
-"""Events this service handles, each with the binding key of its handler queue."""
+RECEIVES: Final[Mapping[str, tuple[str, ...]]] = {"shop.order.created": ("shop.order.created",)}
+"""Events this service handles, each with the binding keys of its handler queue."""
 
 RETRY: Final[Mapping[str, amqp_events.RetryPolicy]] = {
     "shop.order.created": amqp_events.RetryPolicy(delays=(1.0, 2.0, 4.0, 8.0)),

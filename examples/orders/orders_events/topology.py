@@ -26,8 +26,8 @@ EXCHANGES: Final[tuple[amqp_events.Exchange, ...]] = (
 SENDS: Final[tuple[str, ...]] = ("shop.order.created",)
 """Events (channel addresses) this service publishes."""
 
-RECEIVES: Final[Mapping[str, str]] = {"billing.invoice.paid": "billing.invoice.paid"}
-"""Events this service handles, each with the binding key of its handler queue."""
+RECEIVES: Final[Mapping[str, tuple[str, ...]]] = {"billing.invoice.paid": ("billing.invoice.paid",)}
+"""Events this service handles, each with the binding keys of its handler queue."""
 
 RETRY: Final[Mapping[str, amqp_events.RetryPolicy]] = {
     "billing.invoice.paid": amqp_events.RetryPolicy(delays=(1.0, 5.0, 30.0)),

@@ -24,11 +24,11 @@ EXCHANGES: Final[tuple[amqp_events.Exchange, ...]] = ()
 SENDS: Final[tuple[str, ...]] = ("users.signed-up", "billing.invoice.paid")
 """Events (channel addresses) this service publishes."""
 
-RECEIVES: Final[Mapping[str, str]] = {
-    "users.signed-up": "users.signed-up",
-    "billing.invoice.paid": "billing.invoice.paid",
+RECEIVES: Final[Mapping[str, tuple[str, ...]]] = {
+    "users.signed-up": ("users.signed-up",),
+    "billing.invoice.paid": ("billing.invoice.paid",),
 }
-"""Events this service handles, each with the binding key of its handler queue."""
+"""Events this service handles, each with the binding keys of its handler queue."""
 
 RETRY: Final[Mapping[str, amqp_events.RetryPolicy]] = {}
 """Retry policies set with x-amqp-events-retry; other handlers use the app's policy."""

@@ -26,11 +26,11 @@ EXCHANGES: Final[tuple[amqp_events.Exchange, ...]] = (
 SENDS: Final[tuple[str, ...]] = ("orders.created", "orders.{region}.events", "audit.log")
 """Events (channel addresses) this service publishes."""
 
-RECEIVES: Final[Mapping[str, str]] = {
-    "orders.created": "orders.created",
-    "orders.{region}.events": "orders.*.events",
+RECEIVES: Final[Mapping[str, tuple[str, ...]]] = {
+    "orders.created": ("orders.created",),
+    "orders.{region}.events": ("orders.*.events",),
 }
-"""Events this service handles, each with the binding key of its handler queue."""
+"""Events this service handles, each with the binding keys of its handler queue."""
 
 RETRY: Final[Mapping[str, amqp_events.RetryPolicy]] = {
     "orders.created": amqp_events.RetryPolicy(delays=(1.0, 5.0, 30.0)),

@@ -24,8 +24,8 @@ EXCHANGES: Final[tuple[amqp_events.Exchange, ...]] = ()
 SENDS: Final[tuple[str, ...]] = ("user.signedup",)
 """Events (channel addresses) this service publishes."""
 
-RECEIVES: Final[Mapping[str, str]] = {}
-"""Events this service handles, each with the binding key of its handler queue."""
+RECEIVES: Final[Mapping[str, tuple[str, ...]]] = {}
+"""Events this service handles, each with the binding keys of its handler queue."""
 
 RETRY: Final[Mapping[str, amqp_events.RetryPolicy]] = {}
 """Retry policies set with x-amqp-events-retry; other handlers use the app's policy."""

@@ -26,11 +26,11 @@ EXCHANGES: Final[tuple[amqp_events.Exchange, ...]] = (
 SENDS: Final[tuple[str, ...]] = ("lights.{streetlightId}.command",)
 """Events (channel addresses) this service publishes."""
 
-RECEIVES: Final[Mapping[str, str]] = {
-    "lights.{streetlightId}.measured": "lights.*.measured",
-    "lights.status": "lights.status",
+RECEIVES: Final[Mapping[str, tuple[str, ...]]] = {
+    "lights.{streetlightId}.measured": ("lights.*.measured",),
+    "lights.status": ("lights.status",),
 }
-"""Events this service handles, each with the binding key of its handler queue."""
+"""Events this service handles, each with the binding keys of its handler queue."""
 
 RETRY: Final[Mapping[str, amqp_events.RetryPolicy]] = {
     "lights.{streetlightId}.measured": amqp_events.RetryPolicy(delays=(1.0, 10.0)),
