@@ -207,6 +207,15 @@ FEATURES: dict[str, Any] = {
         "type": "object",
         "properties": {"n": {"type": "number", "minimum": 1, "exclusiveMinimum": True}},
     },
+    "Nulls": {
+        "type": "object",
+        "required": ["void"],
+        "properties": {
+            "void": {"type": "null"},
+            "cleared": {"const": None},
+            "gone": {"enum": [None]},
+        },
+    },
 }
 """Roots covering the JSON Schema constructs, by message name."""
 

@@ -118,6 +118,23 @@ def test_optional_fields_default_to_unset(features: Generated) -> None:
     assert order.note is None
 
 
+def test_properties_that_can_only_be_null(features: Generated) -> None:
+    p = features.payloads
+    types = {f.name: f.type for f in dataclasses.fields(p.Nulls)}
+    # None goes last in a union (ruff's RUF036).
+    assert types == {
+        "void": "None",
+        "cleared": "Unset | None",
+        "gone": "Unset | None",
+        "additional_properties": "dict[str, JsonValue]",
+    }
+    assert _wire(features, "Nulls", p.Nulls(void=None)) == {"void": None}
+    assert _wire(features, "Nulls", p.Nulls(void=None, cleared=None)) == {
+        "void": None,
+        "cleared": None,
+    }
+
+
 def test_closed_objects_have_no_extra_field_and_the_schema_rejects_extras(
     features: Generated,
 ) -> None:
