@@ -19,3 +19,11 @@ class CornerCasesHandlers(Handlers):
     def on_l(self, payload: payloads.L2, delivery: Delivery[Headers]) -> None:
         """Handle l received on 'letters.{l}.{I}.{O}'."""
         raise NotImplementedError
+
+    def on_null_payload(self, payload: payloads.NullPayload, delivery: Delivery[Headers]) -> None:
+        """Handle NullPayload received on 'nothing'."""
+        raise NotImplementedError
+
+    def on_null_reference(self, payload: payloads.Nothing, delivery: Delivery[Headers]) -> None:
+        """Handle NullReference received on 'nothing'."""
+        raise NotImplementedError

@@ -7,8 +7,8 @@ import amqp_events
 
 from . import events
 from .handlers import Handlers, register_handlers
-from .payloads import I2, L2, O2, IHeaders, L
-from .publishers import fire_i, fire_l, fire_o
+from .payloads import I2, L2, O2, IHeaders, L, Nothing, NullPayload
+from .publishers import fire_i, fire_l, fire_null_payload, fire_null_reference, fire_o
 from .topology import SERVICE
 
 __all__ = [
@@ -19,10 +19,14 @@ __all__ = [
     "Handlers",
     "IHeaders",
     "L",
+    "Nothing",
+    "NullPayload",
     "bind",
     "create_app",
     "fire_i",
     "fire_l",
+    "fire_null_payload",
+    "fire_null_reference",
     "fire_o",
 ]
 

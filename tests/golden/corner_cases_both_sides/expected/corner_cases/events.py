@@ -13,10 +13,14 @@ __all__ = [
     "PACKAGE",
     "SEND_I",
     "SEND_L",
+    "SEND_NULL_PAYLOAD",
+    "SEND_NULL_REFERENCE",
     "SEND_O",
     "decode_i",
     "decode_i_headers",
     "decode_l",
+    "decode_null_payload",
+    "decode_null_reference",
     "decode_o",
 ]
 
@@ -51,7 +55,31 @@ SEND_L: Final = amqp_events.OutgoingEvent(
 )
 """How l is published on 'letters.{l}.{I}.{O}'."""
 
-OUTGOING: Final[tuple[amqp_events.OutgoingEvent[Any], ...]] = (SEND_O, SEND_I, SEND_L)
+SEND_NULL_PAYLOAD: Final = amqp_events.OutgoingEvent(
+    name="nothing",
+    encode=payloads.encode_null_payload,
+    schema=schemas.NULL_PAYLOAD,
+    message_type="NullPayload",
+    delivery_mode=2,
+)
+"""How NullPayload is published on 'nothing'."""
+
+SEND_NULL_REFERENCE: Final = amqp_events.OutgoingEvent(
+    name="nothing",
+    encode=payloads.encode_nothing,
+    schema=schemas.NULL_REFERENCE,
+    message_type="NullReference",
+    delivery_mode=2,
+)
+"""How NullReference is published on 'nothing'."""
+
+OUTGOING: Final[tuple[amqp_events.OutgoingEvent[Any], ...]] = (
+    SEND_O,
+    SEND_I,
+    SEND_L,
+    SEND_NULL_PAYLOAD,
+    SEND_NULL_REFERENCE,
+)
 """Every event this package sends, for ``bind()`` to register with the app.
 
 Messages that share a channel share its event name; the app tells them apart by their
@@ -62,6 +90,8 @@ _O_PAYLOAD: Final = SchemaValidator(schemas.O2, event="letters.{l}.{I}.{O}")
 _I_PAYLOAD: Final = SchemaValidator(schemas.I2, event="letters.{l}.{I}.{O}")
 _I_HEADERS: Final = SchemaValidator(schemas.I_HEADERS, event="letters.{l}.{I}.{O} (headers)")
 _L_PAYLOAD: Final = SchemaValidator(schemas.L, event="letters.{l}.{I}.{O}")
+_NULL_PAYLOAD_PAYLOAD: Final = SchemaValidator(schemas.NULL_PAYLOAD, event="nothing")
+_NULL_REFERENCE_PAYLOAD: Final = SchemaValidator(schemas.NULL_REFERENCE, event="nothing")
 
 
 def decode_o(data: amqp_events.JsonValue) -> payloads.O2:
@@ -87,3 +117,15 @@ def decode_l(data: amqp_events.JsonValue) -> payloads.L2:
     """Validate the payload of message l against its schema, then decode it."""
     _L_PAYLOAD.validate(data)
     return payloads.decode_l2(data)
+
+
+def decode_null_payload(data: amqp_events.JsonValue) -> payloads.NullPayload:
+    """Validate the payload of message NullPayload against its schema, then decode it."""
+    _NULL_PAYLOAD_PAYLOAD.validate(data)
+    return payloads.decode_null_payload(data)
+
+
+def decode_null_reference(data: amqp_events.JsonValue) -> payloads.Nothing:
+    """Validate the payload of message NullReference against its schema, then decode it."""
+    _NULL_REFERENCE_PAYLOAD.validate(data)
+    return payloads.decode_nothing(data)

@@ -11,6 +11,7 @@ from amqp_events.wire import JsonValue
 from . import payloads, schemas
 
 __all__ = [
+    "NULL_PAYLOAD",
     "L",
     "roundtrip_examples",
 ]
@@ -23,6 +24,13 @@ L: Final[tuple[JsonValue, ...]] = codec.load_examples(
 )
 """Examples of ``l`` from the document."""
 
+NULL_PAYLOAD: Final[tuple[JsonValue, ...]] = codec.load_examples(
+    r"""
+    [null]
+    """
+)
+"""Examples of ``NullPayload`` from the document."""
+
 
 def roundtrip_examples() -> list[str]:
     """Validate, decode and re-encode every example; describe each one that changes.
@@ -34,4 +42,13 @@ def roundtrip_examples() -> list[str]:
     (``2024-01-01T00:00:00.000Z`` equals ``2024-01-01T00:00:00+00:00``). An empty list
     means every example passed.
     """
-    return [*codec.roundtrip("l", L, schemas.L, payloads.decode_l2, payloads.encode_l2)]
+    return [
+        *codec.roundtrip("l", L, schemas.L, payloads.decode_l2, payloads.encode_l2),
+        *codec.roundtrip(
+            "NullPayload",
+            NULL_PAYLOAD,
+            schemas.NULL_PAYLOAD,
+            payloads.decode_null_payload,
+            payloads.encode_null_payload,
+        ),
+    ]

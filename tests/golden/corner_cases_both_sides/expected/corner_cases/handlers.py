@@ -13,6 +13,7 @@ from . import events, payloads, topology
 __all__ = [
     "RECEIVED",
     "RECEIVE_LETTERS",
+    "RECEIVE_NOTHING",
     "Handlers",
     "register_handlers",
 ]
@@ -32,6 +33,14 @@ class Handlers(abc.ABC):
     @abc.abstractmethod
     def on_l(self, payload: payloads.L2, delivery: Delivery[Headers]) -> None:
         """Handle l received on 'letters.{l}.{I}.{O}'."""
+
+    @abc.abstractmethod
+    def on_null_payload(self, payload: payloads.NullPayload, delivery: Delivery[Headers]) -> None:
+        """Handle NullPayload received on 'nothing'."""
+
+    @abc.abstractmethod
+    def on_null_reference(self, payload: payloads.Nothing, delivery: Delivery[Headers]) -> None:
+        """Handle NullReference received on 'nothing'."""
 
 
 _Dispatch: TypeAlias = Callable[[Handlers], None]
@@ -77,6 +86,28 @@ def _receive_l(data: JsonValue, delivery: Delivery[Headers]) -> _Dispatch:
     return dispatch
 
 
+def _receive_null_payload(data: JsonValue, delivery: Delivery[Headers]) -> _Dispatch:
+    """Decode a message NullPayload and bind it to Handlers.on_null_payload."""
+    events.decode_null_payload(data)
+    received = delivery
+
+    def dispatch(handlers: Handlers) -> None:
+        handlers.on_null_payload(None, received)
+
+    return dispatch
+
+
+def _receive_null_reference(data: JsonValue, delivery: Delivery[Headers]) -> _Dispatch:
+    """Decode a message NullReference and bind it to Handlers.on_null_reference."""
+    events.decode_null_reference(data)
+    received = delivery
+
+    def dispatch(handlers: Handlers) -> None:
+        handlers.on_null_reference(None, received)
+
+    return dispatch
+
+
 def _by_type(by_type: Mapping[str, _Binder], binders: tuple[_Binder, ...]) -> _Binder:
     """Decode a message of a channel with several messages.
 
@@ -114,7 +145,21 @@ RECEIVE_LETTERS: Final = amqp_events.IncomingEvent(
 )
 """The handler queue of 'letters.{l}.{I}.{O}' and how its messages are decoded."""
 
-RECEIVED: Final[tuple[amqp_events.IncomingEvent[_Dispatch], ...]] = (RECEIVE_LETTERS,)
+RECEIVE_NOTHING: Final = amqp_events.IncomingEvent(
+    name="nothing",
+    decode=_by_type(
+        {"NullPayload": _receive_null_payload, "NullReference": _receive_null_reference},
+        (_receive_null_payload, _receive_null_reference),
+    ),
+    binding_keys=("nothing",),
+    message_types=frozenset({"NullPayload", "NullReference"}),
+)
+"""The handler queue of 'nothing' and how its messages are decoded."""
+
+RECEIVED: Final[tuple[amqp_events.IncomingEvent[_Dispatch], ...]] = (
+    RECEIVE_LETTERS,
+    RECEIVE_NOTHING,
+)
 """Every event this service handles."""
 
 

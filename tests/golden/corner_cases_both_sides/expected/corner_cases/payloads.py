@@ -23,15 +23,21 @@ __all__ = [
     "O2",
     "IHeaders",
     "L",
+    "Nothing",
+    "NullPayload",
     "decode_i2",
     "decode_i_headers",
     "decode_l",
     "decode_l2",
+    "decode_nothing",
+    "decode_null_payload",
     "decode_o2",
     "encode_i2",
     "encode_i_headers",
     "encode_l",
     "encode_l2",
+    "encode_nothing",
+    "encode_null_payload",
     "encode_o2",
 ]
 
@@ -147,3 +153,31 @@ def decode_l2(data: JsonValue) -> L2:
         letter=codec.optional(obj, "letter", decode_l),
         additional_properties=codec.extra_properties(obj, ("letter",), codec.as_json),
     )
+
+
+NullPayload: TypeAlias = None
+"""The ``messages/NullPayload/payload`` schema."""
+
+
+def encode_null_payload(value: NullPayload) -> JsonValue:
+    """Encode a ``NullPayload`` as JSON."""
+    return value
+
+
+def decode_null_payload(data: JsonValue) -> NullPayload:
+    """Build a ``NullPayload`` from JSON its schema has accepted."""
+    return codec.as_none(data)
+
+
+Nothing: TypeAlias = None
+"""The schema ``/components/schemas/Nothing`` of ``asyncapi.yaml``."""
+
+
+def encode_nothing(value: Nothing) -> JsonValue:
+    """Encode a ``Nothing`` as JSON."""
+    return value
+
+
+def decode_nothing(data: JsonValue) -> Nothing:
+    """Build a ``Nothing`` from JSON its schema has accepted."""
+    return codec.as_none(data)

@@ -9,6 +9,8 @@ from . import events, payloads
 __all__ = [
     "fire_i",
     "fire_l",
+    "fire_null_payload",
+    "fire_null_reference",
     "fire_o",
 ]
 
@@ -94,6 +96,40 @@ def fire_l(
             ".",
             codec.channel_word("O", o),
         ),
+        headers=headers,
+        correlation_id=correlation_id,
+        message_id=message_id,
+    )
+
+
+def fire_null_payload(
+    payload: payloads.NullPayload,
+    *,
+    headers: amqp_events.Headers | None = None,
+    correlation_id: str | None = None,
+    message_id: str | None = None,
+) -> str:
+    """Publish NullPayload on 'nothing'."""
+    return events.PACKAGE.app.publish(
+        events.SEND_NULL_PAYLOAD,
+        payload,
+        headers=headers,
+        correlation_id=correlation_id,
+        message_id=message_id,
+    )
+
+
+def fire_null_reference(
+    payload: payloads.Nothing,
+    *,
+    headers: amqp_events.Headers | None = None,
+    correlation_id: str | None = None,
+    message_id: str | None = None,
+) -> str:
+    """Publish NullReference on 'nothing'."""
+    return events.PACKAGE.app.publish(
+        events.SEND_NULL_REFERENCE,
+        payload,
         headers=headers,
         correlation_id=correlation_id,
         message_id=message_id,

@@ -15,6 +15,8 @@ from amqp_events.wire import JsonValue
 __all__ = [
     "I2",
     "I_HEADERS",
+    "NULL_PAYLOAD",
+    "NULL_REFERENCE",
     "O2",
     "L",
 ]
@@ -29,6 +31,18 @@ _I2: Final[JsonValue] = codec.load_json(
 _L: Final[JsonValue] = codec.load_json(
     r"""
     {"type": "string", "enum": ["a", "b"]}
+    """
+)
+
+_NOTHING: Final[JsonValue] = codec.load_json(
+    r"""
+    {"allOf": [{"$ref": "#/definitions/Null"}]}
+    """
+)
+
+_NULL: Final[JsonValue] = codec.load_json(
+    r"""
+    {"type": "null"}
     """
 )
 
@@ -47,6 +61,12 @@ _I_HEADERS: Final[JsonValue] = codec.load_json(
 _L2: Final[JsonValue] = codec.load_json(
     r"""
     {"type": "object", "properties": {"letter": {"$ref": "#/definitions/L"}}}
+    """
+)
+
+_NULL_PAYLOAD: Final[JsonValue] = codec.load_json(
+    r"""
+    {"type": "null"}
     """
 )
 
@@ -77,3 +97,21 @@ L: Final[dict[str, Any]] = {
     "definitions": {"L2": _L2, "L": _L},
 }
 """Schema of ``l`` (``messages/l/payload``), typed as ``payloads.L2``."""
+
+NULL_PAYLOAD: Final[dict[str, Any]] = {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$ref": "#/definitions/NullPayload",
+    "definitions": {"NullPayload": _NULL_PAYLOAD},
+}
+"""Schema of ``NullPayload`` (``messages/NullPayload/payload``), typed as
+``payloads.NullPayload``.
+"""
+
+NULL_REFERENCE: Final[dict[str, Any]] = {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$ref": "#/definitions/Nothing",
+    "definitions": {"Nothing": _NOTHING, "Null": _NULL},
+}
+"""Schema of ``NullReference`` (``messages/NullReference/payload``), typed as
+``payloads.Nothing``.
+"""
