@@ -386,9 +386,14 @@ def native(value: NativeJson) -> JsonValue:
     return [native(item) for item in value]
 
 
+def _zulu(text: str) -> str:
+    # RFC 3339's common spelling of UTC, as most producers write it: 'Z', not '+00:00'.
+    return text[: -len("+00:00")] + "Z" if text.endswith("+00:00") else text
+
+
 def encode_datetime(value: datetime) -> JsonValue:
     """Format a ``datetime`` as an RFC 3339 ``date-time`` (it needs a time zone)."""
-    return value.isoformat()
+    return _zulu(value.isoformat())
 
 
 def encode_date(value: date) -> JsonValue:
@@ -398,7 +403,7 @@ def encode_date(value: date) -> JsonValue:
 
 def encode_time(value: time) -> JsonValue:
     """Format a ``time`` as an RFC 3339 ``time``."""
-    return value.isoformat()
+    return _zulu(value.isoformat())
 
 
 def encode_uuid(value: uuid.UUID) -> JsonValue:
