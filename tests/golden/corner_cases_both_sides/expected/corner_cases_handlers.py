@@ -20,6 +20,10 @@ class CornerCasesHandlers(Handlers):
         """Handle l received on 'letters.{l}.{I}.{O}'."""
         raise NotImplementedError
 
+    def on_stamped(self, payload: payloads.Stamped, delivery: Delivery[Headers]) -> None:
+        """Handle Stamped received on 'stamps'."""
+        raise NotImplementedError
+
     def on_null_payload(self, payload: payloads.NullPayload, delivery: Delivery[Headers]) -> None:
         """Handle NullPayload received on 'nothing'."""
         raise NotImplementedError

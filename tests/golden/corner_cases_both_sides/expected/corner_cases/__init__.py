@@ -7,8 +7,25 @@ import amqp_events
 
 from . import events
 from .handlers import Handlers, register_handlers
-from .payloads import I2, L2, O2, IHeaders, L, Nothing, NullPayload
-from .publishers import fire_i, fire_l, fire_null_payload, fire_null_reference, fire_o
+from .payloads import (
+    I2,
+    L2,
+    O2,
+    IHeaders,
+    L,
+    Nothing,
+    NullPayload,
+    Stamped,
+    StampedMomentsItem,
+)
+from .publishers import (
+    fire_i,
+    fire_l,
+    fire_null_payload,
+    fire_null_reference,
+    fire_o,
+    fire_stamped,
+)
 from .topology import SERVICE
 
 __all__ = [
@@ -21,6 +38,8 @@ __all__ = [
     "L",
     "Nothing",
     "NullPayload",
+    "Stamped",
+    "StampedMomentsItem",
     "bind",
     "create_app",
     "fire_i",
@@ -28,6 +47,7 @@ __all__ = [
     "fire_null_payload",
     "fire_null_reference",
     "fire_o",
+    "fire_stamped",
 ]
 
 

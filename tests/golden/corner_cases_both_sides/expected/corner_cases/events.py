@@ -16,12 +16,14 @@ __all__ = [
     "SEND_NULL_PAYLOAD",
     "SEND_NULL_REFERENCE",
     "SEND_O",
+    "SEND_STAMPED",
     "decode_i",
     "decode_i_headers",
     "decode_l",
     "decode_null_payload",
     "decode_null_reference",
     "decode_o",
+    "decode_stamped",
 ]
 
 PACKAGE: Final = PackageBinding("corner_cases", topology.SERVICE)
@@ -55,6 +57,15 @@ SEND_L: Final = amqp_events.OutgoingEvent(
 )
 """How l is published on 'letters.{l}.{I}.{O}'."""
 
+SEND_STAMPED: Final = amqp_events.OutgoingEvent(
+    name="stamps",
+    encode=payloads.encode_stamped,
+    schema=schemas.STAMPED,
+    message_type="Stamped",
+    delivery_mode=2,
+)
+"""How Stamped is published on 'stamps'."""
+
 SEND_NULL_PAYLOAD: Final = amqp_events.OutgoingEvent(
     name="nothing",
     encode=payloads.encode_null_payload,
@@ -77,6 +88,7 @@ OUTGOING: Final[tuple[amqp_events.OutgoingEvent[Any], ...]] = (
     SEND_O,
     SEND_I,
     SEND_L,
+    SEND_STAMPED,
     SEND_NULL_PAYLOAD,
     SEND_NULL_REFERENCE,
 )
@@ -90,6 +102,7 @@ _O_PAYLOAD: Final = SchemaValidator(schemas.O2, event="letters.{l}.{I}.{O}")
 _I_PAYLOAD: Final = SchemaValidator(schemas.I2, event="letters.{l}.{I}.{O}")
 _I_HEADERS: Final = SchemaValidator(schemas.I_HEADERS, event="letters.{l}.{I}.{O} (headers)")
 _L_PAYLOAD: Final = SchemaValidator(schemas.L, event="letters.{l}.{I}.{O}")
+_STAMPED_PAYLOAD: Final = SchemaValidator(schemas.STAMPED, event="stamps")
 _NULL_PAYLOAD_PAYLOAD: Final = SchemaValidator(schemas.NULL_PAYLOAD, event="nothing")
 _NULL_REFERENCE_PAYLOAD: Final = SchemaValidator(schemas.NULL_REFERENCE, event="nothing")
 
@@ -117,6 +130,12 @@ def decode_l(data: amqp_events.JsonValue) -> payloads.L2:
     """Validate the payload of message l against its schema, then decode it."""
     _L_PAYLOAD.validate(data)
     return payloads.decode_l2(data)
+
+
+def decode_stamped(data: amqp_events.JsonValue) -> payloads.Stamped:
+    """Validate the payload of message Stamped against its schema, then decode it."""
+    _STAMPED_PAYLOAD.validate(data)
+    return payloads.decode_stamped(data)
 
 
 def decode_null_payload(data: amqp_events.JsonValue) -> payloads.NullPayload:

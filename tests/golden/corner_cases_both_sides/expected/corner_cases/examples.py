@@ -12,6 +12,7 @@ from . import payloads, schemas
 
 __all__ = [
     "NULL_PAYLOAD",
+    "STAMPED",
     "L",
     "roundtrip_examples",
 ]
@@ -23,6 +24,27 @@ L: Final[tuple[JsonValue, ...]] = codec.load_examples(
     """
 )
 """Examples of ``l`` from the document."""
+
+STAMPED: Final[tuple[JsonValue, ...]] = codec.load_examples(
+    r"""
+    [
+      {
+        "at": "2024-01-01T00:00:00Z",
+        "clock": "10:00:00Z",
+        "id": "7f1b3f2e-59a1-4e4b-9d27-1d2c52b0b0a4"
+      },
+      {"at": "2024-01-01T00:00:00+00:00", "clock": "10:00:00+00:00"},
+      {"at": "2024-01-01T00:00:00.000Z", "clock": "10:00:00.000Z"},
+      {"at": "2024-01-01T10:00:00.123456789Z", "clock": "10:00:00.1234567-05:00"},
+      {"at": "2024-01-01t10:00:00-00:00", "id": "7F1B3F2E59A14E4B9D271D2C52B0B0A4"},
+      {
+        "at": "2024-01-01T10:00:00.5+02:00",
+        "moments": ["2024-01-01", "2024-01-01T00:00:00Z"]
+      }
+    ]
+    """
+)
+"""Examples of ``Stamped`` from the document."""
 
 NULL_PAYLOAD: Final[tuple[JsonValue, ...]] = codec.load_examples(
     r"""
@@ -36,14 +58,20 @@ def roundtrip_examples() -> list[str]:
     """Validate, decode and re-encode every example; describe each one that changes.
 
     An example passes when it satisfies its schema and encoding what decoding made of it
-    gives the same JSON again: numbers compare by value (``12 == 12.0``, but ``true`` is
-    not ``1``), objects regardless of key order, and two strings that both are
-    ``date-time``, ``date``, ``time`` or ``uuid`` values compare by the value they denote
-    (``2024-01-01T00:00:00.000Z`` equals ``2024-01-01T00:00:00+00:00``). An empty list
-    means every example passed.
+    gives the same JSON text again: every string exactly as written (a decoded
+    ``date-time``, ``time`` or ``uuid`` keeps its string, so ``2024-01-01T00:00:00.000Z``
+    stays so), numbers by value (``12 == 12.0``, but ``true`` is not ``1``) and objects
+    regardless of key order. An empty list means every example passed.
     """
     return [
         *codec.roundtrip("l", L, schemas.L, payloads.decode_l2, payloads.encode_l2),
+        *codec.roundtrip(
+            "Stamped",
+            STAMPED,
+            schemas.STAMPED,
+            payloads.decode_stamped,
+            payloads.encode_stamped,
+        ),
         *codec.roundtrip(
             "NullPayload",
             NULL_PAYLOAD,

@@ -14,6 +14,7 @@ __all__ = [
     "RECEIVED",
     "RECEIVE_LETTERS",
     "RECEIVE_NOTHING",
+    "RECEIVE_STAMPS",
     "Handlers",
     "register_handlers",
 ]
@@ -33,6 +34,10 @@ class Handlers(abc.ABC):
     @abc.abstractmethod
     def on_l(self, payload: payloads.L2, delivery: Delivery[Headers]) -> None:
         """Handle l received on 'letters.{l}.{I}.{O}'."""
+
+    @abc.abstractmethod
+    def on_stamped(self, payload: payloads.Stamped, delivery: Delivery[Headers]) -> None:
+        """Handle Stamped received on 'stamps'."""
 
     @abc.abstractmethod
     def on_null_payload(self, payload: payloads.NullPayload, delivery: Delivery[Headers]) -> None:
@@ -82,6 +87,17 @@ def _receive_l(data: JsonValue, delivery: Delivery[Headers]) -> _Dispatch:
 
     def dispatch(handlers: Handlers) -> None:
         handlers.on_l(payload, received)
+
+    return dispatch
+
+
+def _receive_stamped(data: JsonValue, delivery: Delivery[Headers]) -> _Dispatch:
+    """Decode a message Stamped and bind it to Handlers.on_stamped."""
+    payload = events.decode_stamped(data)
+    received = delivery
+
+    def dispatch(handlers: Handlers) -> None:
+        handlers.on_stamped(payload, received)
 
     return dispatch
 
@@ -145,6 +161,14 @@ RECEIVE_LETTERS: Final = amqp_events.IncomingEvent(
 )
 """The handler queue of 'letters.{l}.{I}.{O}' and how its messages are decoded."""
 
+RECEIVE_STAMPS: Final = amqp_events.IncomingEvent(
+    name="stamps",
+    decode=_receive_stamped,
+    binding_keys=("stamps",),
+    message_types=frozenset({"Stamped"}),
+)
+"""The handler queue of 'stamps' and how its messages are decoded."""
+
 RECEIVE_NOTHING: Final = amqp_events.IncomingEvent(
     name="nothing",
     decode=_by_type(
@@ -158,6 +182,7 @@ RECEIVE_NOTHING: Final = amqp_events.IncomingEvent(
 
 RECEIVED: Final[tuple[amqp_events.IncomingEvent[_Dispatch], ...]] = (
     RECEIVE_LETTERS,
+    RECEIVE_STAMPS,
     RECEIVE_NOTHING,
 )
 """Every event this service handles."""

@@ -10,12 +10,16 @@ property names, and ``decode_t(data) -> T``, which expects JSON that the schema 
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from typing import Final, Literal, TypeAlias
+from uuid import UUID
 
 from amqp_events import codec
 from amqp_events.codec import UNSET, Unset
 from amqp_events.wire import JsonValue
+
+from . import schemas
 
 __all__ = [
     "I2",
@@ -25,6 +29,8 @@ __all__ = [
     "L",
     "Nothing",
     "NullPayload",
+    "Stamped",
+    "StampedMomentsItem",
     "decode_i2",
     "decode_i_headers",
     "decode_l",
@@ -32,6 +38,8 @@ __all__ = [
     "decode_nothing",
     "decode_null_payload",
     "decode_o2",
+    "decode_stamped",
+    "decode_stamped_moments_item",
     "encode_i2",
     "encode_i_headers",
     "encode_l",
@@ -39,6 +47,8 @@ __all__ = [
     "encode_nothing",
     "encode_null_payload",
     "encode_o2",
+    "encode_stamped",
+    "encode_stamped_moments_item",
 ]
 
 
@@ -155,6 +165,68 @@ def decode_l2(data: JsonValue) -> L2:
     )
 
 
+StampedMomentsItem: TypeAlias = _dt.date | _dt.datetime
+"""An item of the ``moments`` property of ``Stamped``."""
+
+
+def encode_stamped_moments_item(value: StampedMomentsItem) -> JsonValue:
+    """Encode a ``StampedMomentsItem`` as JSON."""
+    return codec.encode_union(value, _STAMPED_MOMENTS_ITEM_CASES, name="StampedMomentsItem")
+
+
+def decode_stamped_moments_item(data: JsonValue) -> StampedMomentsItem:
+    """Build a ``StampedMomentsItem`` from JSON its schema has accepted."""
+    return codec.decode_union(data, _STAMPED_MOMENTS_ITEM_VARIANTS, name="StampedMomentsItem")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Stamped:
+    """The schema ``/components/schemas/Stamped`` of ``asyncapi.yaml``."""
+
+    at: _dt.datetime
+    """The ``at`` property."""
+    clock: _dt.time | Unset = UNSET
+    """The ``clock`` property."""
+    id: UUID | Unset = UNSET
+    """The ``id`` property."""
+    moments: list[StampedMomentsItem] | Unset = UNSET
+    """The ``moments`` property."""
+    additional_properties: dict[str, JsonValue] = field(default_factory=dict)
+    """Properties the schema does not name, kept so that nothing is lost."""
+
+
+def encode_stamped(value: Stamped) -> JsonValue:
+    """Encode a ``Stamped`` as its JSON object."""
+    return codec.object_value(
+        {
+            "at": codec.encode_datetime(value.at),
+            "clock": codec.encode_optional(value.clock, codec.encode_time),
+            "id": codec.encode_optional(value.id, codec.encode_uuid),
+            "moments": codec.encode_optional(
+                value.moments,
+                codec.list_encoder(encode_stamped_moments_item),
+            ),
+        },
+        value.additional_properties,
+    )
+
+
+def decode_stamped(data: JsonValue) -> Stamped:
+    """Build a ``Stamped`` from a JSON object its schema has accepted."""
+    obj = codec.as_object(data)
+    return Stamped(
+        at=codec.required(obj, "at", codec.as_datetime),
+        clock=codec.optional(obj, "clock", codec.as_time),
+        id=codec.optional(obj, "id", codec.as_uuid),
+        moments=codec.optional(obj, "moments", codec.list_of(decode_stamped_moments_item)),
+        additional_properties=codec.extra_properties(
+            obj,
+            ("at", "clock", "id", "moments"),
+            codec.as_json,
+        ),
+    )
+
+
 NullPayload: TypeAlias = None
 """The ``messages/NullPayload/payload`` schema."""
 
@@ -181,3 +253,14 @@ def encode_nothing(value: Nothing) -> JsonValue:
 def decode_nothing(data: JsonValue) -> Nothing:
     """Build a ``Nothing`` from JSON its schema has accepted."""
     return codec.as_none(data)
+
+
+_STAMPED_MOMENTS_ITEM_CASES: Final[tuple[codec.EncodeCase, ...]] = (
+    codec.case(_dt.datetime, codec.encode_datetime),
+    codec.case(_dt.date, codec.encode_date),
+)
+
+_STAMPED_MOMENTS_ITEM_VARIANTS: Final[tuple[codec.Variant[StampedMomentsItem], ...]] = (
+    codec.Variant(codec.as_date, ("string",), schema=schemas.STAMPED_MOMENTS_ITEM_MEMBER_1),
+    codec.Variant(codec.as_datetime, ("string",)),
+)

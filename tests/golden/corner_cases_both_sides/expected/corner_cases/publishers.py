@@ -12,6 +12,7 @@ __all__ = [
     "fire_null_payload",
     "fire_null_reference",
     "fire_o",
+    "fire_stamped",
 ]
 
 
@@ -96,6 +97,23 @@ def fire_l(
             ".",
             codec.channel_word("O", o),
         ),
+        headers=headers,
+        correlation_id=correlation_id,
+        message_id=message_id,
+    )
+
+
+def fire_stamped(
+    payload: payloads.Stamped,
+    *,
+    headers: amqp_events.Headers | None = None,
+    correlation_id: str | None = None,
+    message_id: str | None = None,
+) -> str:
+    """Publish Stamped on 'stamps'."""
+    return events.PACKAGE.app.publish(
+        events.SEND_STAMPED,
+        payload,
         headers=headers,
         correlation_id=correlation_id,
         message_id=message_id,

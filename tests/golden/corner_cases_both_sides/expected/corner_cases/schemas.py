@@ -18,6 +18,7 @@ __all__ = [
     "NULL_PAYLOAD",
     "NULL_REFERENCE",
     "O2",
+    "STAMPED",
     "L",
 ]
 
@@ -34,6 +35,29 @@ _L: Final[JsonValue] = codec.load_json(
     """
 )
 
+_STAMPED: Final[JsonValue] = codec.load_json(
+    r"""
+    {
+      "type": "object",
+      "required": ["at"],
+      "properties": {
+        "at": {"type": "string", "format": "date-time"},
+        "clock": {"type": "string", "format": "time"},
+        "id": {"type": "string", "format": "uuid"},
+        "moments": {
+          "type": "array",
+          "items": {
+            "oneOf": [
+              {"type": "string", "format": "date"},
+              {"type": "string", "format": "date-time"}
+            ]
+          }
+        }
+      }
+    }
+    """
+)
+
 _NOTHING: Final[JsonValue] = codec.load_json(
     r"""
     {"allOf": [{"$ref": "#/definitions/Null"}]}
@@ -43,6 +67,12 @@ _NOTHING: Final[JsonValue] = codec.load_json(
 _NULL: Final[JsonValue] = codec.load_json(
     r"""
     {"type": "null"}
+    """
+)
+
+_STAMPED_MOMENTS_ITEM_MEMBER1: Final[JsonValue] = codec.load_json(
+    r"""
+    {"type": "string", "format": "date"}
     """
 )
 
@@ -69,6 +99,13 @@ _NULL_PAYLOAD: Final[JsonValue] = codec.load_json(
     {"type": "null"}
     """
 )
+
+STAMPED_MOMENTS_ITEM_MEMBER_1: Final[dict[str, Any]] = {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$ref": "#/definitions/StampedMomentsItemMember1",
+    "definitions": {"StampedMomentsItemMember1": _STAMPED_MOMENTS_ITEM_MEMBER1},
+}
+"""Schema of member 1 of ``StampedMomentsItem``, to tell it apart when decoding."""
 
 O2: Final[dict[str, Any]] = {
     "$schema": "http://json-schema.org/draft-07/schema#",
@@ -97,6 +134,13 @@ L: Final[dict[str, Any]] = {
     "definitions": {"L2": _L2, "L": _L},
 }
 """Schema of ``l`` (``messages/l/payload``), typed as ``payloads.L2``."""
+
+STAMPED: Final[dict[str, Any]] = {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$ref": "#/definitions/Stamped",
+    "definitions": {"Stamped": _STAMPED},
+}
+"""Schema of ``Stamped`` (``messages/Stamped/payload``), typed as ``payloads.Stamped``."""
 
 NULL_PAYLOAD: Final[dict[str, Any]] = {
     "$schema": "http://json-schema.org/draft-07/schema#",

@@ -21,10 +21,14 @@ SERVICE: Final = "corner-cases"
 EXCHANGES: Final[tuple[amqp_events.Exchange, ...]] = ()
 """Exchanges the document names in AMQP channel bindings, with the flags it gives them."""
 
-SENDS: Final[tuple[str, ...]] = ("letters.{l}.{I}.{O}", "nothing")
+SENDS: Final[tuple[str, ...]] = ("letters.{l}.{I}.{O}", "stamps", "nothing")
 """Events (channel addresses) this service publishes."""
 
-RECEIVES: Final[Mapping[str, str]] = {"letters.{l}.{I}.{O}": "letters.*.*.*", "nothing": "nothing"}
+RECEIVES: Final[Mapping[str, str]] = {
+    "letters.{l}.{I}.{O}": "letters.*.*.*",
+    "stamps": "stamps",
+    "nothing": "nothing",
+}
 """Events this service handles, each with the binding key of its handler queue."""
 
 RETRY: Final[Mapping[str, amqp_events.RetryPolicy]] = {}
