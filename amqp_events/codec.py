@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any, Final, Generic, NoReturn, TypeAlias, TypeVar, cast
+from typing import Any, Final, Generic, NoReturn, Self, SupportsIndex, TypeAlias, TypeVar, cast
 
 from amqp_events.errors import ConfigurationError, PayloadError
 from amqp_events.schema import FORMATS, SchemaValidator
@@ -30,6 +30,9 @@ from amqp_events.wire import JsonValue, parse_json
 
 __all__ = [
     "UNSET",
+    "DecodedDatetime",
+    "DecodedTime",
+    "DecodedUUID",
     "EncodeCase",
     "NativeJson",
     "Unset",
@@ -183,7 +186,7 @@ def as_json(data: JsonValue) -> JsonValue:
 
 def as_datetime(data: JsonValue) -> datetime:
     """Parse an RFC 3339 ``date-time`` string into an aware ``datetime``."""
-    return datetime.fromisoformat(_utc_suffix(as_str(data)))
+    return DecodedDatetime.read(as_str(data))
 
 
 def as_date(data: JsonValue) -> date:
@@ -193,17 +196,83 @@ def as_date(data: JsonValue) -> date:
 
 def as_time(data: JsonValue) -> time:
     """Parse an RFC 3339 ``time`` string (with or without an offset)."""
-    return time.fromisoformat(_utc_suffix(as_str(data)))
+    return DecodedTime.read(as_str(data))
 
 
 def as_uuid(data: JsonValue) -> uuid.UUID:
     """Parse a ``uuid`` string."""
-    return uuid.UUID(as_str(data))
+    return DecodedUUID.read(as_str(data))
 
 
 def _utc_suffix(text: str) -> str:
     # The same spelling the runtime validator accepts: 't', 'z' and 'Z' allowed.
     return text.upper().replace("Z", "+00:00")
+
+
+# A date-time, time or UUID string can say more than its Python value holds: digits
+# beyond microseconds, the unknown offset '-00:00', or only its spelling ('.000Z', a
+# lowercase 't', an uppercase UUID). Decoded values keep the string, so encoding what
+# was decoded gives the same JSON again and forwarding a payload loses nothing. They
+# compare, hash and compute as their plain values; a value computed from one
+# (``+ timedelta``, ``replace``) keeps no string and is written from its own fields.
+
+
+class _KeepsText:
+    """What the decoded classes share: the string they were read from."""
+
+    __slots__ = ()
+    _text: str
+
+    @classmethod
+    def read(cls, text: str) -> Self:
+        """Parse ``text`` (times to the microsecond) and keep it."""
+        value = cls._parse(text)
+        object.__setattr__(value, "_text", text)  # a UUID refuses plain assignment
+        return value
+
+    @classmethod
+    def _parse(cls, text: str) -> Self:
+        raise NotImplementedError
+
+    @property
+    def text(self) -> str | None:
+        """The string this value was decoded from; None for a value made otherwise."""
+        return getattr(self, "_text", None)
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[Any, ...]:
+        # Pickled and copied as the string, which the plain value's state does not hold.
+        text = self.text
+        return super().__reduce_ex__(protocol) if text is None else (type(self).read, (text,))
+
+
+class DecodedDatetime(_KeepsText, datetime):
+    """A ``datetime`` decoded from a ``date-time`` string, which encoding writes again."""
+
+    __slots__ = ("_text",)
+
+    @classmethod
+    def _parse(cls, text: str) -> Self:
+        return cls.fromisoformat(_utc_suffix(text))
+
+
+class DecodedTime(_KeepsText, time):
+    """A ``time`` decoded from a ``time`` string, which encoding writes again."""
+
+    __slots__ = ("_text",)
+
+    @classmethod
+    def _parse(cls, text: str) -> Self:
+        return cls.fromisoformat(_utc_suffix(text))
+
+
+class DecodedUUID(_KeepsText, uuid.UUID):
+    """A ``UUID`` decoded from a ``uuid`` string, which encoding writes again."""
+
+    __slots__ = ("_text",)
+
+    @classmethod
+    def _parse(cls, text: str) -> Self:
+        return cls(text)
 
 
 def decode_literal(data: JsonValue, values: tuple[L, ...]) -> L:
@@ -386,9 +455,16 @@ def native(value: NativeJson) -> JsonValue:
     return [native(item) for item in value]
 
 
+def _zulu(text: str) -> str:
+    # RFC 3339's common spelling of UTC, as most producers write it: 'Z', not '+00:00'.
+    return text[: -len("+00:00")] + "Z" if text.endswith("+00:00") else text
+
+
 def encode_datetime(value: datetime) -> JsonValue:
-    """Format a ``datetime`` as an RFC 3339 ``date-time`` (it needs a time zone)."""
-    return value.isoformat()
+    """Format a ``datetime`` as an RFC 3339 ``date-time`` (it needs a time zone); a
+    decoded one as it was written."""
+    text = value.text if isinstance(value, DecodedDatetime) else None
+    return _zulu(value.isoformat()) if text is None else text
 
 
 def encode_date(value: date) -> JsonValue:
@@ -397,13 +473,15 @@ def encode_date(value: date) -> JsonValue:
 
 
 def encode_time(value: time) -> JsonValue:
-    """Format a ``time`` as an RFC 3339 ``time``."""
-    return value.isoformat()
+    """Format a ``time`` as an RFC 3339 ``time``; a decoded one as it was written."""
+    text = value.text if isinstance(value, DecodedTime) else None
+    return _zulu(value.isoformat()) if text is None else text
 
 
 def encode_uuid(value: uuid.UUID) -> JsonValue:
-    """Format a ``UUID`` in its canonical hyphenated form."""
-    return str(value)
+    """Format a ``UUID`` in its canonical hyphenated form; a decoded one as it was written."""
+    text = value.text if isinstance(value, DecodedUUID) else None
+    return str(value) if text is None else text
 
 
 def encode_positions(
@@ -579,8 +657,10 @@ def roundtrip(
 ) -> list[str]:
     """Validate, decode and re-encode each example; describe every one that changes.
 
-    The re-encoded value must satisfy the schema again and equal the example by
-    ``json_equal``: the same JSON, where formatted strings may differ in spelling only.
+    The re-encoded value must satisfy the schema again and be the same JSON text:
+    equal by ``json_equal``, and with every string written as in the example (decoded
+    dates, times and UUIDs keep their string). Numbers compare by value (``12`` and
+    ``12.0`` are one JSON number) and objects regardless of key order.
     """
     validator = SchemaValidator(schema, event=label)
     problems: list[str] = []
@@ -602,7 +682,24 @@ def roundtrip(
                 f"{where} changes when decoded and encoded again: "
                 f"{_received(example)} became {_received(again)}."
             )
+        elif (respelled := _respelled(example, again)) is not None:
+            problems.append(
+                f"{where} is written differently when decoded and encoded again: "
+                f"{_received(respelled[0])} became {_received(respelled[1])}."
+            )
     return problems
+
+
+def _respelled(left: JsonValue, right: JsonValue) -> tuple[str, str] | None:
+    """The first two strings at the same place that differ, in values ``json_equal`` found equal."""
+    if isinstance(left, str) and isinstance(right, str):
+        return None if left == right else (left, right)
+    pairs: Iterable[tuple[JsonValue, JsonValue]] = ()
+    if isinstance(left, list) and isinstance(right, list):
+        pairs = zip(left, right, strict=True)
+    elif isinstance(left, dict) and isinstance(right, dict):
+        pairs = ((value, right[key]) for key, value in left.items())
+    return next((found for a, b in pairs if (found := _respelled(a, b)) is not None), None)
 
 
 # Publishing and headers -----------------------------------------------------------------

@@ -31,6 +31,8 @@ _PACKAGE = re.compile(r"[a-z_][a-z0-9_]*")
 MAX_NAME = 48
 """Longest name made from a document name, so generated lines stay short."""
 RESERVED_PACKAGES = frozenset({"amqp_events", "generator", "celery", "kombu", "amqp", "tests"})
+# pycodestyle's ambiguous names (E741): they read like 1 and 0.
+_AMBIGUOUS = frozenset({"l", "O", "I"})
 
 
 def _words(text: str) -> list[str]:
@@ -77,10 +79,16 @@ def slug(text: str, *, fallback: str = "service", limit: int = 60) -> str:
 
 
 def safe_identifier(name: str, taken: Collection[str] = ()) -> str:
-    """Make ``name`` usable as a parameter or attribute: no keyword, no leading digit."""
+    """Make ``name`` usable as a parameter or attribute: no keyword, no leading digit, no
+    name that reads like a digit (``l``, ``O``, ``I``)."""
     if not name or name[0].isdigit():
         name = f"n{name}"
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in taken:
+    if (
+        keyword.iskeyword(name)
+        or keyword.issoftkeyword(name)
+        or name in _AMBIGUOUS
+        or name in taken
+    ):
         name = f"{name}_"
     return name
 

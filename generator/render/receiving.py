@@ -62,13 +62,19 @@ def handlers_context(plan: PackagePlan) -> dict[str, Any]:
                 if m.decode_headers
                 else None
             )
+            # A payload that can only be null is checked, not kept: mypy refuses to use
+            # the result of a function that only returns None.
+            kept = not m.payload.null_only
             binders.append(
                 {
                     "message": m,
                     "signature": _binder_signature(m.binder),
                     "payload": call(f"events.{m.decode}", "data"),
+                    "keeps_payload": kept,
                     "headers": headers,
-                    "dispatch": call(f"handlers.{m.method}", "payload", "received"),
+                    "dispatch": call(
+                        f"handlers.{m.method}", "payload" if kept else "None", "received"
+                    ),
                 }
             )
     multi = any(len(r.messages) > 1 for r in plan.received)

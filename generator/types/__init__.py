@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from generator.diagnostics import Diagnostic, Location
 from generator.schema_graph import JsonSchema, SchemaGraph
 from generator.types.build import build_model
+from generator.types.model import Ref, TypeModel
 from generator.types.render_examples import render_examples
 from generator.types.render_payloads import render_payloads
 from generator.types.render_schemas import render_schemas
+from generator.types.typeinfo import python_classes
 
 __all__ = ["RootBinding", "TypeRoot", "TypesModule", "build_types"]
 
@@ -58,6 +60,9 @@ class RootBinding:
     """Names in ``payloads.py`` a user needs to build or read this root (classes, enums)."""
     examples: str | None = None
     """Name of the constant in ``examples.py`` holding the root's examples, if any."""
+    null_only: bool = False
+    """Whether JSON ``null`` is the only value (the type is ``None``), so decoding gives
+    nothing to keep; mypy refuses to use what a function that only returns None returns."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +75,11 @@ class TypesModule:
     examples_source: str
     public_names: tuple[str, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+
+
+def _null_only(model: TypeModel, type_name: str) -> bool:
+    """Whether ``None`` is the only value of the type called ``type_name``."""
+    return python_classes(Ref(type_name), model.by_name.__getitem__) == frozenset({"None"})
 
 
 def build_types(
@@ -93,6 +103,7 @@ def build_types(
             schema=root.schema,
             public_names=root.public_names,
             examples=root.examples_constant,
+            null_only=_null_only(model, root.type_name),
         )
         for root in model.roots
     }

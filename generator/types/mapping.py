@@ -4,7 +4,8 @@ One ``TypeBuilder`` walks the schemas reachable from the roots. A ``$ref`` targe
 built once and named once (``Money`` from two files becomes two names, see
 ``keynames``); an inline schema is named after where it sits (``OrderAddress``). A
 definition's name is taken before its fields are built, so recursive schemas simply
-refer to it.
+refer to it; a target whose name a definition has not taken yet (it becomes an alias
+once its type is known) counts as any value meanwhile.
 """
 
 from __future__ import annotations
@@ -88,6 +89,8 @@ class TypeBuilder:
         self.schema_names = Namespace(reserved | {"annotations", "Any", "Final", "codec"})
         self.definitions: dict[str, Definition] = {}
         self.shapes: dict[str, Shape] = {}
+        self.unclaimed: set[str] = set()
+        """Names of ``$ref`` targets already referred to that no definition has taken yet."""
         self.by_key: dict[str, TypeExpr] = {}
         self.by_place: dict[str, TypeExpr] = {}
         self.following: list[str] = []
@@ -100,8 +103,9 @@ class TypeBuilder:
 
     def name_for(self, hint: Hint, shape: Shape) -> tuple[str, str, str]:
         """Name a new definition: its name, encoder name and decoder name."""
-        if hint.fixed is not None and hint.fixed not in self.shapes:
+        if hint.fixed in self.unclaimed:
             name = hint.fixed
+            self.unclaimed.discard(name)
         else:
             name = self.names.claim_together(hint.candidates[0], ["encode_{}", "decode_{}"])
         self.shapes[name] = shape
@@ -109,6 +113,11 @@ class TypeBuilder:
 
     def lookup(self, name: str) -> Definition | Shape:
         """The definition of ``name``, or its shape while it is being built."""
+        if name in self.unclaimed:
+            # A recursive target is referred to before its type is known. Unless a class,
+            # tuple or union takes its name first, it ends up an alias of that type, and
+            # until then its values could be anything.
+            return "alias"
         return self.definitions.get(name) or self.shapes[name]
 
     def add(self, definition: Definition) -> Ref:
@@ -176,12 +185,25 @@ class TypeBuilder:
             return self._reference_chain(key, node["$ref"])
         name = self.key_names[key]
         self.by_key[key] = Ref(name)
+        self.unclaimed.add(name)
         at = At(node, key)
         hint = Hint((name,), _about_key(key), fixed=name, exact=True)
         result = self.from_facets(self.read(at), at, hint)
+        if result in (Ref(name), Nullable(Ref(name))) and name in self.unclaimed:
+            result = self._only_itself(at)
         if result != Ref(name):
             self.alias(hint, result, doc_of(self.read(at), hint))
         return Ref(name)
+
+    def _only_itself(self, at: At) -> TypeExpr:
+        """The type of a schema whose type is itself (``oneOf: [{$ref: itself}]``)."""
+        self.report(
+            "error",
+            at,
+            "This schema refers to itself without an array or object in between, so it "
+            "describes no value; it is typed as JsonValue.",
+        )
+        return JSON
 
     def _reference_chain(self, key: str, target: str) -> TypeExpr:
         if key in self.following:

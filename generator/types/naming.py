@@ -62,7 +62,7 @@ _KEYWORDS = frozenset(keyword.kwlist) | frozenset({"match", "case", "type", "_"}
 # Inside a generated class body these names are evaluated at run time (``field``)
 # or by the type checker in the annotations of later fields.
 _CLASS_BODY_NAMES = frozenset({"field", "str", "int", "float", "bool", "list", "dict", "tuple"})
-# pycodestyle's ambiguous names (E741).
+# pycodestyle's ambiguous names (E741, E742, E743): they read like 1 and 0.
 _AMBIGUOUS = frozenset({"l", "O", "I"})
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])\d*|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+[a-z]*")
@@ -180,13 +180,13 @@ class Namespace:
     """The names of one scope; ``claim`` hands out each name once.
 
     Names differ from each other in more than case (``Money`` and ``money`` are never
-    both handed out), and never equal a keyword or a builtin (exact case: ``Open`` is
-    fine, ``open`` is not).
+    both handed out), and never equal a keyword, a builtin or a name pycodestyle finds
+    ambiguous (exact case: ``Open`` and ``o`` are fine, ``open`` and ``O`` are not).
     """
 
     def __init__(self, reserved: Iterable[str] = (), *, python_names: bool = True) -> None:
         self._taken = {name.casefold() for name in reserved}
-        self._exact = _KEYWORDS | BUILTINS if python_names else frozenset()
+        self._exact = _KEYWORDS | BUILTINS | _AMBIGUOUS if python_names else frozenset()
 
     def is_free(self, name: str) -> bool:
         """Tell whether ``name`` can still be claimed."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from generator.types.hints import NONE
 from generator.types.layout import (
     INDENT,
     WIDTH,
@@ -22,13 +23,20 @@ __all__ = ["render_class"]
 _EXTRA_DOC = "Properties the schema does not name, kept so that nothing is lost."
 
 
-def _field_lines(st: Statements, field: Field) -> list[str]:
+def _annotation_parts(st: Statements, field: Field) -> tuple[Doc, str]:
+    """A field's annotation: its type, then the `` | Unset`` and `` | None`` that follow."""
+    # None goes last in a union (ruff's RUF036), so a field that is null or absent is
+    # ``Unset | None``, not ``None | Unset``.
+    if field.type == NONE and not field.required:
+        return text("Unset"), " | None"
+    nullable = isinstance(field.type, Nullable)
     base = field.type.inner if isinstance(field.type, Nullable) else field.type
-    base_doc = st.annotation(base)
-    # None goes last in a union (ruff's RUF036).
-    suffix = ("" if field.required else " | Unset") + (
-        " | None" if isinstance(field.type, Nullable) else ""
-    )
+    suffix = ("" if field.required else " | Unset") + (" | None" if nullable else "")
+    return st.annotation(base), suffix
+
+
+def _field_lines(st: Statements, field: Field) -> list[str]:
+    base_doc, suffix = _annotation_parts(st, field)
     default = "" if field.required else " = UNSET"
     pad = " " * INDENT
     line = f"{pad}{field.attribute}: {base_doc.flat}{suffix}{default}"

@@ -16,11 +16,10 @@ MODULE_DOC = (
 ROUNDTRIP_DOC = """Validate, decode and re-encode every example; describe each one that changes.
 
 An example passes when it satisfies its schema and encoding what decoding made of it
-gives the same JSON again: numbers compare by value (``12 == 12.0``, but ``true`` is
-not ``1``), objects regardless of key order, and two strings that both are
-``date-time``, ``date``, ``time`` or ``uuid`` values compare by the value they denote
-(``2024-01-01T00:00:00.000Z`` equals ``2024-01-01T00:00:00+00:00``). An empty list
-means every example passed.
+gives the same JSON text again: every string exactly as written (a decoded
+``date-time``, ``time`` or ``uuid`` keeps its string, so ``2024-01-01T00:00:00.000Z``
+stays so), numbers by value (``12 == 12.0``, but ``true`` is not ``1``) and objects
+regardless of key order. An empty list means every example passed.
 """
 
 

@@ -10,6 +10,7 @@ import string
 import tokenize
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +18,7 @@ from generator.format import finish
 from generator.render.imports import Imports, sorted_all
 from generator.render.layout import Brackets, Pair, atom, brackets, call, render
 from generator.render.literals import comment, docstring, py_str, py_value
-from tests.generator.quality import ruff_check, ruff_format_check
+from tests.generator.quality import ruff_check, ruff_check_without_config, ruff_format_check
 
 JSON = st.recursive(
     st.none()
@@ -148,6 +149,20 @@ def test_imports_render_as_ruff_sorts_them(names: list[str]) -> None:
     assert text.startswith("import abc\nfrom typing import ")
     assert "\n\nimport amqp_events\nfrom amqp_events import Delivery, Headers\n\n" in text
     assert text.endswith("from . import events, payloads")
+
+
+@pytest.mark.parametrize("width", [88, 89, 100, 101])
+def test_imports_wrap_where_isort_wraps_them_with_rufs_defaults_too(
+    tmp_path: Path, width: int
+) -> None:
+    names = ["fire_" + "x" * (width - len("from .publishers import fire_"))]
+    imports = Imports().names(".publishers", *names)
+    path = tmp_path / f"wrapped_{width}.py"
+    path.write_text(f"{imports.render()}\n\n__all__ = {names!r}\n")
+    status, output = ruff_check([str(path)], select="I")
+    assert status == 0, output
+    status, output = ruff_check_without_config([str(path)])
+    assert status == 0, output
 
 
 def test_member_order_is_ruffs_natural_case_insensitive_order(tmp_path: Path) -> None:

@@ -59,6 +59,13 @@ def features(packages_root: Path) -> Generated:
 
 
 @pytest.fixture(scope="session")
+def recursive(packages_root: Path) -> Generated:
+    """The package of ``specs.RECURSIVE``."""
+    module = build(specs.RECURSIVE, {"recursive.yaml": specs.RECURSIVE_COMMON})
+    return _generate(packages_root, "recursive_pkg", module)
+
+
+@pytest.fixture(scope="session")
 def hostile(packages_root: Path) -> Generated:
     """The package of ``specs.HOSTILE``, with the other half's names reserved."""
     module = build(specs.HOSTILE, reserved=specs.HOSTILE_RESERVED)
@@ -72,9 +79,15 @@ def empty(packages_root: Path) -> Generated:
 
 
 @pytest.fixture(scope="session")
-def written(packages_root: Path, features: Generated, hostile: Generated, empty: Generated) -> Path:
+def written(
+    packages_root: Path,
+    features: Generated,
+    recursive: Generated,
+    hostile: Generated,
+    empty: Generated,
+) -> Path:
     """The directory once every shared package is in it (for mypy and ruff)."""
-    del features, hostile, empty
+    del features, recursive, hostile, empty
     return packages_root
 
 

@@ -1,7 +1,8 @@
 """Inline schemas the functional tests build packages from.
 
-``FEATURES`` covers every JSON Schema construct the type builder maps; ``HOSTILE``
-covers names and texts that must not break (or get into) the generated code.
+``FEATURES`` covers every JSON Schema construct the type builder maps; ``RECURSIVE``
+covers schemas that refer to themselves through a nullable union; ``HOSTILE`` covers
+names and texts that must not break (or get into) the generated code.
 """
 
 from __future__ import annotations
@@ -206,6 +207,15 @@ FEATURES: dict[str, Any] = {
         "type": "object",
         "properties": {"n": {"type": "number", "minimum": 1, "exclusiveMinimum": True}},
     },
+    "Nulls": {
+        "type": "object",
+        "required": ["void"],
+        "properties": {
+            "void": {"type": "null"},
+            "cleared": {"const": None},
+            "gone": {"enum": [None]},
+        },
+    },
 }
 """Roots covering the JSON Schema constructs, by message name."""
 
@@ -234,6 +244,69 @@ FEATURE_EXAMPLES: dict[str, list[Any]] = {
     "Tree": [["a", ["b", "c"]]],
     "OrderId": ["7F1B3F2E59A14E4B9D271D2C52B0B0A4"],
 }
+
+
+def _json(name: str) -> dict[str, str]:
+    return {"$ref": f"recursive.yaml#/components/schemas/{name}"}
+
+
+RECURSIVE_COMMON: dict[str, Any] = {
+    "components": {
+        "schemas": {
+            "Json": {
+                "oneOf": [
+                    {"type": "string"},
+                    {"type": "null"},
+                    {"type": "array", "items": _json("Json")},
+                ]
+            },
+            "AnyJson": {
+                "anyOf": [
+                    {"type": "string"},
+                    {"type": "null"},
+                    {"type": "array", "items": _json("AnyJson")},
+                ]
+            },
+            "Kinds": {"type": ["string", "array", "null"], "items": _json("Kinds")},
+            "Legacy": {
+                "type": "array",
+                "nullable": True,
+                "items": {"oneOf": [{"type": "integer"}, _json("Legacy")]},
+            },
+            "Document": {
+                "oneOf": [
+                    {"type": "integer"},
+                    {"type": "null"},
+                    {"type": "object", "additionalProperties": _json("Document")},
+                ]
+            },
+            "Value": {
+                "oneOf": [
+                    {"type": "string"},
+                    {"type": "number"},
+                    {"type": "boolean"},
+                    {"type": "null"},
+                    {"type": "array", "items": _json("Value")},
+                    {"type": "object", "additionalProperties": _json("Value")},
+                ]
+            },
+            "Status": {
+                "oneOf": [{"enum": ["on", None]}, {"type": "array", "items": _json("Status")}]
+            },
+        }
+    }
+}
+"""Recursive schemas whose type is nullable, so the name refers to an alias of a union."""
+
+RECURSIVE: dict[str, Any] = {
+    name: _json(name) for name in RECURSIVE_COMMON["components"]["schemas"]
+} | {
+    "Holder": {
+        "type": "object",
+        "properties": {"json": _json("Json"), "values": {"type": "array", "items": _json("Value")}},
+    }
+}
+"""Roots that refer to the recursive schemas, by message name."""
 
 HOSTILE_NAMES = [
     "class",

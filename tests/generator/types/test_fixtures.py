@@ -8,7 +8,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from amqp_events import codec
 from amqp_events.schema import SchemaValidator
 from amqp_events.wire import JsonValue
 from generator.diagnostics import Location
@@ -104,8 +103,7 @@ def test_jsfeatures(tmp_path: Path) -> None:
     assert value.event == p.Created(kind="created", name="n")
     assert value.pair == ("a", 1)
     again = p.encode_envelope(value)
-    assert again == data | {"at": "2024-01-01T00:00:00+00:00"}
-    assert codec.json_equal(again, data)
+    assert again == data
 
 
 def test_two_different_money_schemas_get_two_names(tmp_path: Path) -> None:

@@ -114,6 +114,16 @@ def test_namespace_refuses_case_variants_keywords_and_builtins_exactly() -> None
     assert names.claim(["Payload1"]) == "Payload1N2"  # not Payload12
 
 
+def test_namespace_refuses_the_names_pycodestyle_finds_ambiguous() -> None:
+    # E741 and E742: l, O and I read like 1 and 0.
+    names = Namespace()
+    assert names.claim_together("O", ["encode_{}", "decode_{}"]) == "O2"
+    assert names.claim(["I"]) == "I2"
+    assert names.claim(["l"]) == "l_2"
+    assert names.claim(["L"]) == "L"
+    assert Namespace(python_names=False).claim(["O"]) == "O"
+
+
 def test_namespace_claims_a_type_with_its_functions() -> None:
     names = Namespace(["encode_order"])
     assert names.claim_together("Order", ["encode_{}", "decode_{}"]) == "Order2"

@@ -137,9 +137,9 @@ def test_mypy_strict_passes_and_catches_misuse(checked: Path) -> None:
 
 
 def test_every_public_name_has_a_docstring(
-    features: Generated, hostile: Generated, empty: Generated
+    features: Generated, recursive: Generated, hostile: Generated, empty: Generated
 ) -> None:
-    for generated in (features, hostile, empty):
+    for generated in (features, recursive, hostile, empty):
         for source in (
             generated.module.payloads_source,
             generated.module.schemas_source,
