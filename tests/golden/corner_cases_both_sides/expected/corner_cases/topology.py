@@ -24,12 +24,12 @@ EXCHANGES: Final[tuple[amqp_events.Exchange, ...]] = ()
 SENDS: Final[tuple[str, ...]] = ("letters.{l}.{I}.{O}", "stamps", "nothing")
 """Events (channel addresses) this service publishes."""
 
-RECEIVES: Final[Mapping[str, str]] = {
-    "letters.{l}.{I}.{O}": "letters.*.*.*",
-    "stamps": "stamps",
-    "nothing": "nothing",
+RECEIVES: Final[Mapping[str, tuple[str, ...]]] = {
+    "letters.{l}.{I}.{O}": ("letters.*.*.*",),
+    "stamps": ("stamps",),
+    "nothing": ("nothing",),
 }
-"""Events this service handles, each with the binding key of its handler queue."""
+"""Events this service handles, each with the binding keys of its handler queue."""
 
 RETRY: Final[Mapping[str, amqp_events.RetryPolicy]] = {}
 """Retry policies set with x-amqp-events-retry; other handlers use the app's policy."""
