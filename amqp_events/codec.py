@@ -17,14 +17,27 @@ properties out of the JSON object and writes ``None`` as ``null``.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any, Final, Generic, NoReturn, Self, SupportsIndex, TypeAlias, TypeVar, cast
+from typing import (
+    Any,
+    Final,
+    Generic,
+    Literal,
+    NoReturn,
+    Self,
+    SupportsIndex,
+    TypeAlias,
+    TypeVar,
+    cast,
+)
 
 from amqp_events.errors import ConfigurationError, PayloadError
+from amqp_events.events import Delivery, Headers
 from amqp_events.schema import FORMATS, SchemaValidator
 from amqp_events.wire import JsonValue, parse_json
 
@@ -51,6 +64,7 @@ __all__ = [
     "as_uuid",
     "case",
     "channel_word",
+    "correlated",
     "decode_list",
     "decode_literal",
     "decode_map",
@@ -743,3 +757,22 @@ def text_at(value: JsonValue, pointer: str) -> str | None:
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         return str(value)
     return None
+
+
+def correlated(
+    delivery: Delivery[Headers],
+    data: JsonValue,
+    *,
+    source: Literal["header", "payload"],
+    pointer: str,
+) -> Delivery[Headers]:
+    """The delivery with its correlation id read from where the document puts it.
+
+    The AMQP ``correlation_id`` property wins; a producer that only wrote the header or
+    the payload field (any AMQP client may) still gives handlers the id.
+    """
+    if delivery.correlation_id is not None:
+        return delivery
+    where = data if source == "payload" else cast("JsonValue", dict(delivery.headers))
+    found = text_at(where, pointer)
+    return delivery if found is None else dataclasses.replace(delivery, correlation_id=found)

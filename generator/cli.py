@@ -115,9 +115,10 @@ def _report_generate(options: Options, out: TextIO, err: TextIO) -> int:
     interface = f"{result.package}/handlers.py"
     if report.kept_scaffold and interface in report.written:
         out.write(
-            f"Kept your handler scaffold {options.output / report.kept_scaffold}, but the "
-            f"Handlers interface in {options.output / interface} changed: compare your "
-            "class with it (mypy reports a missing or mistyped method).\n"
+            f"Kept your handler scaffold {options.output / report.kept_scaffold}; "
+            f"{options.output / interface} was regenerated, so if its Handlers interface "
+            "changed, compare your class with it (mypy reports a missing or mistyped "
+            "method).\n"
         )
     return EXIT_OK
 

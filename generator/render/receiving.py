@@ -65,12 +65,25 @@ def handlers_context(plan: PackagePlan) -> dict[str, Any]:
             # A payload that can only be null is checked, not kept: mypy refuses to use
             # the result of a function that only returns None.
             kept = not m.payload.null_only
+            where = m.message.correlation_id
+            correlation = (
+                call(
+                    "codec.correlated",
+                    "delivery",
+                    "data",
+                    source=py_str(where.source),
+                    pointer=py_str(where.pointer),
+                )
+                if where is not None
+                else None
+            )
             binders.append(
                 {
                     "message": m,
                     "signature": _binder_signature(m.binder),
                     "payload": call(f"events.{m.decode}", "data"),
                     "keeps_payload": kept,
+                    "correlation": correlation,
                     "headers": headers,
                     "dispatch": call(
                         f"handlers.{m.method}", "payload" if kept else "None", "received"
@@ -84,6 +97,8 @@ def handlers_context(plan: PackagePlan) -> dict[str, Any]:
     if binders:
         imports.names("amqp_events", "Delivery", "Headers", "JsonValue")
     imports.names(".", "topology")
+    if any(b["correlation"] is not None for b in binders):
+        imports.names("amqp_events", "codec")
     if methods:
         imports.module("abc").names(".", "events")
     if any(

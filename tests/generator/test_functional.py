@@ -158,10 +158,20 @@ def test_fired_events_reach_the_typed_handlers_through_a_real_worker(
         with app.batch():
             generated.fire_order_shipped(shipped, region="eu")
             generated.fire_order_cancelled(cancelled, region="us")
-        wait_for(lambda: len(_calls(service)) >= 3, timeout=30, what="three handler calls")
+        # Another AMQP client that writes only the document's correlation header.
+        broker.publish(
+            events.SEND_ORDER_CREATED.exchange.name or "",
+            "orders.created",
+            json.dumps({"orderId": "o-4", "total": 1}).encode(),
+            content_type="application/json",
+            application_headers={"x-tenant": "acme", "x-correlation-id": "c-raw"},
+        )
+        wait_for(lambda: len(_calls(service)) >= 4, timeout=30, what="four handler calls")
     finally:
         worker.stop()
-    calls = {call["method"]: call for call in _calls(service)}
+    [raw] = [c for c in _calls(service) if c["payload"].get("orderId") == "o-4"]
+    assert raw["correlation_id"] == "c-raw", "read from the header the document names"
+    calls = {c["method"]: c for c in _calls(service) if c["payload"].get("orderId") != "o-4"}
     assert sorted(calls) == ["on_order_cancelled", "on_order_created", "on_order_shipped"]
     assert calls["on_order_created"]["payload"] == events.SEND_ORDER_CREATED.encode(created)
     assert calls["on_order_created"]["headers"] == {"x-correlation-id": "c-1", "x-tenant": "acme"}

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Final, TypeAlias
 
 import amqp_events
-from amqp_events import Delivery, Headers, JsonValue
+from amqp_events import Delivery, Headers, JsonValue, codec
 
 from . import events, payloads, topology
 
@@ -37,6 +37,7 @@ _Dispatch: TypeAlias = Callable[[Handlers], None]
 def _receive_order_created(data: JsonValue, delivery: Delivery[Headers]) -> _Dispatch:
     """Decode a message OrderCreated and bind it to Handlers.on_order_created."""
     payload = events.decode_order_created(data)
+    delivery = codec.correlated(delivery, data, source="header", pointer="/x-request-id")
     received = delivery.with_headers(events.decode_order_created_headers(delivery.headers))
 
     def dispatch(handlers: Handlers) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from amqp_events import codec
+from amqp_events import Delivery, codec
 from amqp_events.codec import UNSET, Unset
 from amqp_events.wire import JsonValue
 
@@ -256,3 +256,28 @@ def test_embedded_json_is_strict() -> None:
         codec.load_json("NaN")
     with pytest.raises(TypeError):
         codec.load_examples("{}")
+
+
+def test_the_correlation_id_is_read_from_where_the_document_puts_it() -> None:
+    def delivery(headers: dict[str, object], correlation_id: str | None = None) -> Any:
+        return Delivery(
+            event="e",
+            queue="q",
+            routing_key="e",
+            exchange="x",
+            headers=headers,
+            correlation_id=correlation_id,
+        )
+
+    in_header = codec.correlated(delivery({"x-cid": "c-1"}), {}, source="header", pointer="/x-cid")
+    assert in_header.correlation_id == "c-1"
+    in_payload = codec.correlated(
+        delivery({}), {"order": {"id": 42}}, source="payload", pointer="/order/id"
+    )
+    assert in_payload.correlation_id == "42"
+    amqp_property = codec.correlated(
+        delivery({"x-cid": "c-1"}, "amqp"), {}, source="header", pointer="/x-cid"
+    )
+    assert amqp_property.correlation_id == "amqp", "the AMQP property wins"
+    absent = codec.correlated(delivery({}), {}, source="header", pointer="/x-cid")
+    assert absent.correlation_id is None

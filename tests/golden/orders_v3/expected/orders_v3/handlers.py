@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Final, TypeAlias
 
 import amqp_events
-from amqp_events import Delivery, Headers, JsonValue
+from amqp_events import Delivery, Headers, JsonValue, codec
 
 from . import events, payloads, topology
 
@@ -56,6 +56,7 @@ _Binder: TypeAlias = Callable[
 def _receive_order_created(data: JsonValue, delivery: Delivery[Headers]) -> _Dispatch:
     """Decode a message OrderCreated and bind it to Handlers.on_order_created."""
     payload = events.decode_order_created(data)
+    delivery = codec.correlated(delivery, data, source="header", pointer="/x-correlation-id")
     received = delivery.with_headers(events.decode_order_created_headers(delivery.headers))
 
     def dispatch(handlers: Handlers) -> None:
@@ -67,6 +68,7 @@ def _receive_order_created(data: JsonValue, delivery: Delivery[Headers]) -> _Dis
 def _receive_order_shipped(data: JsonValue, delivery: Delivery[Headers]) -> _Dispatch:
     """Decode a message OrderShipped and bind it to Handlers.on_order_shipped."""
     payload = events.decode_order_shipped(data)
+    delivery = codec.correlated(delivery, data, source="payload", pointer="/orderId")
     received = delivery
 
     def dispatch(handlers: Handlers) -> None:
