@@ -371,7 +371,7 @@ class EventsApp(Celery):
             application_headers.update(headers)
         message_id = message_id or random_id()
         properties: dict[str, Any] = {
-            "content_type": "application/json",
+            "content_type": event.content_type,
             "content_encoding": "utf-8",
             "delivery_mode": event.delivery_mode,
             "message_id": message_id,

@@ -121,6 +121,8 @@ class OutgoingEvent(Generic[T_contra]):
     """JSON Schema the application headers must satisfy, if the spec gives one."""
     exchange: ExchangeSpec = ExchangeSpec()
     message_type: str | None = None
+    content_type: str = "application/json"
+    """The AMQP ``content_type``: JSON, or a ``+json`` type the document names."""
     """Value of the AMQP ``type`` property; the event name when None."""
     delivery_mode: Literal[1, 2] = 2
     priority: int | None = None

@@ -265,6 +265,7 @@ class Reader:
             headers=headers,
             headers_required=headers is not None and _requires(self._actual(headers.schema)),
             correlation_id=self._correlation(fields.get("correlationId")),
+            content_type=content_type,
             title=text("title"),
             summary=text("summary"),
             description=text("description"),

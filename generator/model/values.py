@@ -150,6 +150,8 @@ class Message:
     payload: TypeRoot
     headers: TypeRoot | None = None
     headers_required: bool = False
+    content_type: str = "application/json"
+    """The message's JSON media type (``contentType`` or the document's default)."""
     """True when the headers schema requires some header, so headers must be given."""
     correlation_id: CorrelationId | None = None
     title: str = ""

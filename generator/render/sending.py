@@ -24,6 +24,8 @@ def _outgoing(sent: Sent) -> Brackets:
     if sent.channel.exchange.name is not None:
         fields["exchange"] = exchange_spec(sent.channel.exchange)
     fields["message_type"] = py_str(sent.message.type_name)
+    if sent.message.content_type != "application/json":
+        fields["content_type"] = py_str(sent.message.content_type)
     publish = sent.operation.publish
     fields["delivery_mode"] = repr(publish.delivery_mode)
     if publish.priority is not None:

@@ -50,3 +50,17 @@ def test_exchange_flags_and_publish_options_are_carried_into_the_package(
     assert "priority=7" in events
     assert 'amqp_events.ExchangeSpec(name="orders", type="direct")' in handlers
     assert not [d for d in compiled.diagnostics if "durable" in d.message]
+
+
+def test_a_messages_json_content_type_is_carried_to_the_wire(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    spec = SPEC.replace(
+        "      Created: {payload: {type: object}}",
+        "      Created: {payload: {type: object}, contentType: application/cloudevents+json}",
+    )
+    compiled = compile_spec(spec)
+    assert compiled.tree is not None, [d.render() for d in compiled.diagnostics]
+    events = compiled.tree.files["pkg/events.py"]
+    assert 'content_type="application/cloudevents+json"' in events
+    assert events.count("content_type=") == 1, "application/json is the runtime's default"

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from amqp_events import PublishError, UnroutableError, events_app
+from amqp_events import JsonValue, OutgoingEvent, PublishError, UnroutableError, events_app
 from amqp_events.publisher import Envelope
 from tests.support.broker import Broker
 
@@ -96,4 +96,23 @@ def test_publishing_to_a_missing_exchange_is_an_error_not_a_silent_drop(
     started = time.monotonic()
     app.publisher.publish(Envelope("", f"{unique}-no-such-queue", b"{}"))  # confirmed, unrouted
     assert time.monotonic() - started < 2
+    app.publisher.close()
+
+
+def test_an_event_is_published_with_its_documents_json_media_type(
+    amqp_url: str, broker: Broker, unique: str, sink: str
+) -> None:
+    app = events_app(unique, broker_url=amqp_url, exchange=f"{unique}-events")
+    cloud: OutgoingEvent[JsonValue] = OutgoingEvent(
+        name="sink.cloud", encode=lambda value: value, content_type="application/cloudevents+json"
+    )
+    plain: OutgoingEvent[JsonValue] = OutgoingEvent(name="sink.plain", encode=lambda value: value)
+    payload: JsonValue = {"n": 1}
+    app.publish(cloud, payload)
+    app.publish(plain, payload)
+    received = broker.get_all(sink)
+    assert [m.properties["content_type"] for m in received] == [
+        "application/cloudevents+json",
+        "application/json",
+    ]
     app.publisher.close()
