@@ -94,6 +94,13 @@ def read_publish(reader: Reader, bindings: Node) -> Publish:
                 f"The AMQP binding's {unused!r} is not used by generated code; events are "
                 "published with the channel address as routing key.",
             )
+    if "ack" in value:
+        reader.warn(
+            amqp.child("ack"),
+            "The AMQP binding's 'ack' is not used: a handler's message is always "
+            "acknowledged after the handler returned, or after its retry or archive copy "
+            "was confirmed.",
+        )
     mandatory = value.get("mandatory")
     return Publish(
         delivery_mode=1 if value.get("deliveryMode") == 1 else 2,

@@ -64,3 +64,13 @@ def test_a_messages_json_content_type_is_carried_to_the_wire(
     events = compiled.tree.files["pkg/events.py"]
     assert 'content_type="application/cloudevents+json"' in events
     assert events.count("content_type=") == 1, "application/json is the runtime's default"
+
+
+def test_an_ack_setting_is_reported_as_unused(compile_spec: Callable[..., Compiled]) -> None:
+    spec = SPEC.replace(
+        "bindings: {amqp: {deliveryMode: 1, priority: 7}}", "bindings: {amqp: {ack: false}}"
+    )
+    compiled = compile_spec(spec)
+    [warning] = [d for d in compiled.diagnostics if "'ack'" in d.message]
+    assert warning.level == "warning"
+    assert warning.location.pointer.endswith("/bindings/amqp/ack")
