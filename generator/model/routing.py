@@ -227,9 +227,29 @@ def _keyless_problems(events: Iterable[Inbound]) -> Iterator[Diagnostic]:
             )
 
 
+def _publish_problems(operations: Iterable[Operation], both_sides: bool) -> Iterator[Diagnostic]:
+    """Two sending operations of one message on one channel with different publish options."""
+    first: dict[tuple[str, str], Operation] = {}
+    for operation in operations:
+        if operation.direction != "send" and not both_sides:
+            continue
+        for message in operation.messages:
+            earlier = first.setdefault((operation.channel.key, message.key), operation)
+            if earlier is not operation and earlier.publish != operation.publish:
+                yield Diagnostic(
+                    "warning",
+                    operation.location,
+                    f"The operation {operation.id!r} sends the message {message.name!r} on "
+                    f"{operation.channel.address!r} as the operation {earlier.id!r} at "
+                    f"{earlier.location} does, with other AMQP publish options; one fire "
+                    f"function is generated, with the options of {earlier.id!r}.",
+                )
+
+
 def check_routing(operations: Sequence[Operation], *, both_sides: bool) -> Iterator[Diagnostic]:
     """What the broker would refuse, or deliver where no handler expects it."""
     yield from _declaration_problems(operations)
+    yield from _publish_problems(operations, both_sides)
     for address, messages in _sent(operations, both_sides).items():
         yield from _type_problems(address, messages)
     events = inbound_events(operations, both_sides=both_sides)

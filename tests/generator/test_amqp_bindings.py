@@ -74,3 +74,18 @@ def test_an_ack_setting_is_reported_as_unused(compile_spec: Callable[..., Compil
     [warning] = [d for d in compiled.diagnostics if "'ack'" in d.message]
     assert warning.level == "warning"
     assert warning.location.pointer.endswith("/bindings/amqp/ack")
+
+
+def test_two_sends_of_one_message_with_other_publish_options_warn(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    spec = SPEC.replace(
+        "  onPaid:",
+        "  sendCreatedAgain:\n    action: send\n    channel: {$ref: '#/channels/created'}\n"
+        "    bindings: {amqp: {priority: 9}}\n  onPaid:",
+    )
+    compiled = compile_spec(spec)
+    assert compiled.tree is not None, [d.render() for d in compiled.diagnostics]
+    [warning] = [d for d in compiled.diagnostics if "publish options" in d.message]
+    assert "'sendCreatedAgain'" in warning.message and "'sendCreated'" in warning.message
+    assert warning.location.pointer == "/operations/sendCreatedAgain"
