@@ -48,6 +48,19 @@ def _written_key(node: Node) -> str:
     return tokens[-1] if tokens else PurePosixPath(node.file).stem
 
 
+def _headers_name(site: Node, message: str) -> str:
+    """A trait's headers are named after the trait, which every message using it shares."""
+    tokens = site.pointer.split("/")
+    if (
+        len(tokens) == 5
+        and tokens[1:3] == ["components", "messageTraits"]
+        and tokens[4] == "headers"
+    ):
+        trait = tokens[3].replace("~1", "/").replace("~0", "~")
+        return trait if trait.lower().endswith("headers") else f"{trait}Headers"
+    return f"{message}Headers"
+
+
 def _is_json_media(content_type: str) -> bool:
     media = content_type.split(";", 1)[0].strip().lower()
     return media in _JSON_MEDIA or media.endswith("+json")
@@ -252,7 +265,7 @@ class Reader:
             headers = TypeRoot(
                 key=f"messages/{unique}/headers",
                 schema=headers_value,
-                name_hint=f"{name}Headers",
+                name_hint=_headers_name(headers_site, name),
                 location=self.where(headers_site),
                 examples=tuple(e[1] for e in examples if e[1] is not _ABSENT),
             )

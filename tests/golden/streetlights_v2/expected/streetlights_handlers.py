@@ -11,7 +11,7 @@ class StreetlightsHandlers(Handlers):
     def on_light_measured(
         self,
         payload: payloads.LightMeasuredPayload,
-        delivery: Delivery[payloads.LightMeasuredHeaders],
+        delivery: Delivery[payloads.CommonHeaders],
     ) -> None:
         """Handle lightMeasured received on 'lights.{streetlightId}.measured': Light measured."""
         raise NotImplementedError

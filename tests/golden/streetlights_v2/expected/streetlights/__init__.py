@@ -8,8 +8,8 @@ import amqp_events
 from . import events
 from .handlers import Handlers, register_handlers
 from .payloads import (
+    CommonHeaders,
     DimLight,
-    LightMeasuredHeaders,
     LightMeasuredPayload,
     Status,
     TurnOn,
@@ -20,9 +20,9 @@ from .topology import SERVICE
 
 __all__ = [
     "SERVICE",
+    "CommonHeaders",
     "DimLight",
     "Handlers",
-    "LightMeasuredHeaders",
     "LightMeasuredPayload",
     "Status",
     "TurnOn",

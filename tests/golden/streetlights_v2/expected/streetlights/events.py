@@ -55,7 +55,7 @@ _LIGHT_MEASURED_PAYLOAD: Final = SchemaValidator(
     event="lights.{streetlightId}.measured",
 )
 _LIGHT_MEASURED_HEADERS: Final = SchemaValidator(
-    schemas.LIGHT_MEASURED_HEADERS,
+    schemas.COMMON_HEADERS,
     event="lights.{streetlightId}.measured (headers)",
 )
 _STATUS_PAYLOAD: Final = SchemaValidator(schemas.STATUS, event="lights.status")
@@ -67,11 +67,11 @@ def decode_light_measured(data: amqp_events.JsonValue) -> payloads.LightMeasured
     return payloads.decode_light_measured_payload(data)
 
 
-def decode_light_measured_headers(headers: amqp_events.Headers) -> payloads.LightMeasuredHeaders:
+def decode_light_measured_headers(headers: amqp_events.Headers) -> payloads.CommonHeaders:
     """Validate the headers of message lightMeasured against their schema, then decode them."""
     value = codec.headers_json(headers)
     _LIGHT_MEASURED_HEADERS.validate(value)
-    return payloads.decode_light_measured_headers(value)
+    return payloads.decode_common_headers(value)
 
 
 def decode_status(data: amqp_events.JsonValue) -> payloads.Status:

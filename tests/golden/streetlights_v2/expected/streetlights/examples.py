@@ -11,9 +11,9 @@ from amqp_events.wire import JsonValue
 from . import payloads, schemas
 
 __all__ = [
+    "COMMON_HEADERS",
     "DIM_LIGHT",
     "LIGHT_MEASURED",
-    "LIGHT_MEASURED_HEADERS",
     "roundtrip_examples",
 ]
 
@@ -25,12 +25,12 @@ LIGHT_MEASURED: Final[tuple[JsonValue, ...]] = codec.load_examples(
 )
 """Examples of ``lightMeasured`` from the document."""
 
-LIGHT_MEASURED_HEADERS: Final[tuple[JsonValue, ...]] = codec.load_examples(
+COMMON_HEADERS: Final[tuple[JsonValue, ...]] = codec.load_examples(
     r"""
     [{"my-app-header": 12}]
     """
 )
-"""Examples of ``lightMeasuredHeaders`` from the document."""
+"""Examples of ``commonHeaders`` from the document."""
 
 DIM_LIGHT: Final[tuple[JsonValue, ...]] = codec.load_examples(
     r"""
@@ -58,11 +58,11 @@ def roundtrip_examples() -> list[str]:
             payloads.encode_light_measured_payload,
         ),
         *codec.roundtrip(
-            "lightMeasuredHeaders",
-            LIGHT_MEASURED_HEADERS,
-            schemas.LIGHT_MEASURED_HEADERS,
-            payloads.decode_light_measured_headers,
-            payloads.encode_light_measured_headers,
+            "commonHeaders",
+            COMMON_HEADERS,
+            schemas.COMMON_HEADERS,
+            payloads.decode_common_headers,
+            payloads.encode_common_headers,
         ),
         *codec.roundtrip(
             "dimLight",

@@ -26,7 +26,7 @@ class Handlers(abc.ABC):
     def on_light_measured(
         self,
         payload: payloads.LightMeasuredPayload,
-        delivery: Delivery[payloads.LightMeasuredHeaders],
+        delivery: Delivery[payloads.CommonHeaders],
     ) -> None:
         """Handle lightMeasured received on 'lights.{streetlightId}.measured': Light measured."""
 

@@ -19,20 +19,20 @@ from amqp_events.codec import UNSET, Unset
 from amqp_events.wire import JsonValue
 
 __all__ = [
+    "CommonHeaders",
     "DimLight",
-    "LightMeasuredHeaders",
     "LightMeasuredPayload",
     "Status",
     "TurnOn",
     "TurnOnCommand",
+    "decode_common_headers",
     "decode_dim_light",
-    "decode_light_measured_headers",
     "decode_light_measured_payload",
     "decode_status",
     "decode_turn_on",
     "decode_turn_on_command",
+    "encode_common_headers",
     "encode_dim_light",
-    "encode_light_measured_headers",
     "encode_light_measured_payload",
     "encode_status",
     "encode_turn_on",
@@ -74,7 +74,7 @@ def decode_light_measured_payload(data: JsonValue) -> LightMeasuredPayload:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class LightMeasuredHeaders:
+class CommonHeaders:
     """The ``messages/lightMeasured/headers`` schema."""
 
     my_app_header: int | Unset = UNSET
@@ -83,15 +83,15 @@ class LightMeasuredHeaders:
     """Properties the schema does not name, kept so that nothing is lost."""
 
 
-def encode_light_measured_headers(value: LightMeasuredHeaders) -> JsonValue:
-    """Encode a ``LightMeasuredHeaders`` as its JSON object."""
+def encode_common_headers(value: CommonHeaders) -> JsonValue:
+    """Encode a ``CommonHeaders`` as its JSON object."""
     return codec.object_value({"my-app-header": value.my_app_header}, value.additional_properties)
 
 
-def decode_light_measured_headers(data: JsonValue) -> LightMeasuredHeaders:
-    """Build a ``LightMeasuredHeaders`` from a JSON object its schema has accepted."""
+def decode_common_headers(data: JsonValue) -> CommonHeaders:
+    """Build a ``CommonHeaders`` from a JSON object its schema has accepted."""
     obj = codec.as_object(data)
-    return LightMeasuredHeaders(
+    return CommonHeaders(
         my_app_header=codec.optional(obj, "my-app-header", codec.as_int),
         additional_properties=codec.extra_properties(obj, ("my-app-header",), codec.as_json),
     )

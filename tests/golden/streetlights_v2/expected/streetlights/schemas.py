@@ -13,9 +13,9 @@ from amqp_events import codec
 from amqp_events.wire import JsonValue
 
 __all__ = [
+    "COMMON_HEADERS",
     "DIM_LIGHT",
     "LIGHT_MEASURED",
-    "LIGHT_MEASURED_HEADERS",
     "STATUS",
     "TURN_ON",
 ]
@@ -33,7 +33,7 @@ _LIGHT_MEASURED_PAYLOAD: Final[JsonValue] = codec.load_json(
     """
 )
 
-_LIGHT_MEASURED_HEADERS: Final[JsonValue] = codec.load_json(
+_COMMON_HEADERS: Final[JsonValue] = codec.load_json(
     r"""
     {
       "type": "object",
@@ -73,13 +73,13 @@ LIGHT_MEASURED: Final[dict[str, Any]] = {
 ``payloads.LightMeasuredPayload``.
 """
 
-LIGHT_MEASURED_HEADERS: Final[dict[str, Any]] = {
+COMMON_HEADERS: Final[dict[str, Any]] = {
     "$schema": "http://json-schema.org/draft-07/schema#",
-    "$ref": "#/definitions/LightMeasuredHeaders",
-    "definitions": {"LightMeasuredHeaders": _LIGHT_MEASURED_HEADERS},
+    "$ref": "#/definitions/CommonHeaders",
+    "definitions": {"CommonHeaders": _COMMON_HEADERS},
 }
-"""Schema of ``lightMeasuredHeaders`` (``messages/lightMeasured/headers``), typed as
-``payloads.LightMeasuredHeaders``.
+"""Schema of ``commonHeaders`` (``messages/lightMeasured/headers``), typed as
+``payloads.CommonHeaders``.
 """
 
 TURN_ON: Final[dict[str, Any]] = {
