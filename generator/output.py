@@ -130,7 +130,15 @@ def write_tree(output: Path, tree: Tree) -> WriteReport:
         if target is None:
             problems.append(_problem(relative, "This path would leave the output folder."))
             continue
-        if target.exists() and (not target.is_file() or not _owned(target)):
+        if target.exists() and not target.is_file():
+            problems.append(
+                _problem(
+                    str(target),
+                    "This path is a folder (or another non-file), where amqp-events-gen writes "
+                    "a generated module; move it away, then generate again.",
+                )
+            )
+        elif target.exists() and not _owned(target):
             problems.append(
                 _problem(
                     str(target),

@@ -130,6 +130,14 @@ def test_a_hand_written_file_at_a_generated_path_stops_the_write(options: Option
     assert not (package / "publishers.py").exists()
 
 
+def test_a_folder_at_a_generated_path_stops_the_write_and_says_so(options: Options) -> None:
+    (options.output / "shop" / "events.py").mkdir(parents=True)
+    result = generate(options)
+    assert not result.ok
+    [problem] = result.diagnostics
+    assert "This path is a folder" in problem.message
+
+
 def test_the_scaffold_is_written_once_and_never_compared(options: Options) -> None:
     first = generate(options)
     assert first.report is not None
