@@ -30,6 +30,7 @@ from amqp_events.app import DEFAULT_BROKER_URL, EventsApp
 from amqp_events.archive import Archive, ArchivedMessage
 from amqp_events.declare import declare, plan
 from amqp_events.errors import AmqpEventsError
+from amqp_events.handling import Reason
 from amqp_events.publisher import masked_url
 
 __all__ = ["main"]
@@ -68,6 +69,17 @@ def load_app(spec: str) -> EventsApp:
             f"{module_name}:attribute."
         )
     return next(iter(apps.values()))
+
+
+def _reason(text: str) -> str:
+    """An archive reason as --reason takes it: a Reason value or the broker's own."""
+    known = [reason.value for reason in Reason]
+    if text in known or text.startswith("dead-lettered:"):
+        return text
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is not an archive reason; use one of {', '.join(known)}, or "
+        "'dead-lettered:<broker reason>' for messages the broker parked."
+    )
 
 
 def _archive(args: argparse.Namespace) -> Archive:
@@ -306,7 +318,9 @@ def _parser() -> argparse.ArgumentParser:
     filters = argparse.ArgumentParser(add_help=False)
     filters.add_argument("--event", help="Only messages of this event.")
     filters.add_argument(
-        "--reason", help="Only messages archived for this reason, e.g. invalid-payload."
+        "--reason",
+        type=_reason,
+        help="Only messages archived for this reason, e.g. invalid-payload.",
     )
     filters.add_argument(
         "--older-than",

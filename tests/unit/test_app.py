@@ -27,6 +27,7 @@ from amqp_events import (
     events_app,
 )
 from amqp_events.cli import load_app
+from amqp_events.cli import main as cli_main
 from tests.support.workers import ROOT
 
 NOWHERE = "amqp://guest:guest@127.0.0.1:1//"
@@ -254,3 +255,14 @@ def test_an_address_with_a_parameter_inside_a_word_binds_coarsely_and_matches_ex
     regions = IncomingEvent(name="orders.{region}.events", decode=decode)
     assert regions.keys == ("orders.*.events",)
     assert regions.matches_routing_key("orders.anything.events")
+
+
+def test_an_unknown_archive_reason_is_refused_before_connecting(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["archive", "purge", "--service", "x", "--broker", NOWHERE, "--reason", "bogus", "--yes"]
+    with pytest.raises(SystemExit) as exited:
+        cli_main(argv)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "'bogus' is not an archive reason; use one of handler-failed" in err
