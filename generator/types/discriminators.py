@@ -221,21 +221,16 @@ class _Decider:
         every = known | tags
         for key, tag in tags.items():
             for other, other_tag in every.items():
-                if (
-                    other != key
-                    and other_tag.property == tag.property
-                    and self._related(key, other)
-                ):
+                if other_tag.property != tag.property:
+                    continue
+                whole, part = (key, other) if other in self._bases_of(key) else (other, key)
+                if other != key and part in self._bases_of(whole):
                     return self._fails(
                         at,
-                        f"The schema {key!r} includes {other!r} through allOf (or the other "
-                        "way round), and each would require its own discriminator value, which "
-                        f"no value can satisfy; {_NO_DISCRIMINATOR}",
+                        f"The schema {whole!r} includes {part!r} through allOf, so it would "
+                        f"require both their discriminator values; {_NO_DISCRIMINATOR}",
                     )
         return tags
-
-    def _related(self, key: str, other: str) -> bool:
-        return other in self._bases_of(key) or key in self._bases_of(other)
 
     def _fails(self, at: At, message: str) -> dict[str, Tag] | None:
         """Report why the discriminator cannot select; None, so the union keeps no tags."""

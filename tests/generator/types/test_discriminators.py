@@ -19,7 +19,7 @@ from amqp_events.wire import JsonValue
 from generator.types import build_types
 from tests.generator.types import specs
 from tests.generator.types.conftest import Generated
-from tests.generator.types.support import graph_of, roots_of
+from tests.generator.types.support import build, graph_of, roots_of
 
 
 @pytest.fixture
@@ -112,3 +112,26 @@ def test_only_the_embedded_copy_requires_the_value() -> None:
     before = copy.deepcopy(dict(graph.nodes))
     build_types(graph, roots)
     assert dict(graph.nodes) == before
+
+
+def test_a_base_listed_with_its_subschemas_cannot_be_selected_by_name() -> None:
+    # Cat includes Pet, so Pet's value would be required of every Cat as well.
+    module = build(
+        {"Any": {"oneOf": [specs_ref("Pet"), specs_ref("Cat"), specs_ref("Dog")]}},
+        {"pets.yaml": specs.PETS},
+    )
+    [(pointer, message)] = [
+        (d.location.pointer, d.message) for d in module.diagnostics if d.level == "warning"
+    ]
+    assert pointer == "/components/messages/Any/payload"
+    assert message == (
+        "The schema 'pets.yaml#/components/schemas/Cat' includes "
+        "'pets.yaml#/components/schemas/Pet' through allOf, so it would require both their "
+        "discriminator values; the members are told apart as if there were no discriminator."
+    )
+    assert "Literal" not in module.payloads_source
+
+
+def specs_ref(name: str) -> dict[str, str]:
+    """A reference to a schema of ``specs.PETS``."""
+    return {"$ref": f"pets.yaml#/components/schemas/{name}"}
