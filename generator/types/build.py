@@ -62,12 +62,14 @@ def build_model(
 ) -> TypeModel:
     """Build the model of ``roots``: every root typed, named, embedded and exemplified."""
     keys = reachable_keys(graph, [schema for _, schema, _, _, _ in roots])
-    builder = TypeBuilder(graph, keys=keys, reserved=reserved)
+    root_places = [
+        At(schema, f"{location.file}#{location.pointer}") for _, schema, _, location, _ in roots
+    ]
+    builder = TypeBuilder(graph, keys=keys, reserved=reserved, roots=root_places)
     key_names = set(builder.key_names.values())
     typed: list[tuple[RootInput, At, Hint, str, bool]] = []
-    for root in roots:
-        key, schema, name_hint, location, _ = root
-        at = At(schema, f"{location.file}#{location.pointer}")
+    for root, at in zip(roots, root_places, strict=True):
+        key, _, name_hint, _, _ = root
         hint = Hint((class_name(name_hint),), f"The ``{key}`` schema.", exact=True)
         before = set(builder.definitions)
         result = builder.type_of(at, hint)
@@ -76,7 +78,7 @@ def build_model(
         created = result.name not in before and result.name not in key_names
         typed.append((root, at, hint, result.name, created))
 
-    embedder = Embedder(graph, builder.locate, builder.schema_names)
+    embedder = Embedder(graph, builder.locate, builder.schema_names, tags=builder.tags.by_key)
     embedder.add_keys(keys, builder.key_names)
     for matcher in builder.matchers:
         target = embedder.definition_for(matcher.member, [class_name(matcher.constant)])

@@ -14,6 +14,7 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic, Location
 from generator.schema_graph import SchemaGraph
+from generator.types.discriminators import Tag
 from generator.types.keynames import words_of_key
 from generator.types.keywords import is_object
 from generator.types.model import SchemaConstant, SchemaDefinition
@@ -36,6 +37,8 @@ class Embedder:
     graph: SchemaGraph
     locate: Callable[[At], Location]
     constants: Namespace
+    tags: Mapping[str, Tag] = field(default_factory=dict)
+    """Discriminator values of named schemas, which their embedded copy requires."""
     definitions: dict[str, SchemaDefinition] = field(default_factory=dict)
     by_key: dict[str, str] = field(default_factory=dict)
     schema_constants: list[SchemaConstant] = field(default_factory=list)
@@ -53,7 +56,7 @@ class Embedder:
             if key not in self.by_key:
                 self.by_key[key] = self._names.claim([class_name(*words_of_key(key))])
         for key in keys:
-            self._define(self.by_key[key], At(self.graph.get(key), key))
+            self._define(self.by_key[key], At(self.graph.get(key), key), self.tags.get(key))
 
     def definition_for(self, at: At, candidates: Sequence[str]) -> str:
         """The definition of the schema at ``at``: its target's when it is a ``$ref``."""
@@ -87,9 +90,11 @@ class Embedder:
             stack.extend(reversed(self._refs.get(name, [])))
         return list(order)
 
-    def _define(self, name: str, at: At) -> None:
+    def _define(self, name: str, at: At, tag: Tag | None = None) -> None:
         normalized, problems = normalize(at.schema, definition_of=self._definition_of)
         self._report(at, problems)
+        if tag is not None:
+            normalized = _requiring(normalized, tag)
         constant = self.constants.claim([constant_name(name, private=True)])
         self.definitions[name] = SchemaDefinition(name, constant, normalized)
         self._refs[name] = _references(normalized)
@@ -101,6 +106,17 @@ class Embedder:
 
     def _definition_of(self, key: str) -> str | None:
         return self.by_key.get(key)
+
+
+def _requiring(schema: object, tag: Tag) -> dict[str, Any]:
+    """``schema`` that also requires the discriminator value ``tag``.
+
+    The document leaves the value unwritten (it is the schema's name), and the
+    validator does not know ``discriminator``: without the const, every member of a
+    ``oneOf`` that accepts the property's type matches, and the payload is rejected.
+    """
+    const = {"properties": {tag.property: {"const": tag.value}}, "required": [tag.property]}
+    return {"allOf": [schema, const]}
 
 
 def _references(schema: Any) -> list[str]:

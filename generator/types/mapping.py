@@ -11,11 +11,13 @@ once its type is known) counts as any value meanwhile.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Level, Location
 from generator.schema_graph import SchemaGraph
 from generator.types.annotations import annotation
+from generator.types.discriminators import discriminate, target_key
 from generator.types.hints import JSON, NEVER, NONE, Hint, MatcherRequest, doc_of, nullable
 from generator.types.keynames import key_names
 from generator.types.keywords import SHAPE_KEYWORDS, is_object
@@ -82,7 +84,14 @@ _TYPE_KEYWORDS = SHAPE_KEYWORDS | {"nullable"}
 class TypeBuilder:
     """Builds types and definitions; read the results from its attributes afterwards."""
 
-    def __init__(self, graph: SchemaGraph, *, keys: list[str], reserved: frozenset[str]) -> None:
+    def __init__(
+        self,
+        graph: SchemaGraph,
+        *,
+        keys: list[str],
+        reserved: frozenset[str],
+        roots: Sequence[At] = (),
+    ) -> None:
         self.graph = graph
         self.names = Namespace(reserved | PAYLOAD_IMPORTS)
         self.key_names = key_names(keys, graph, self.names)
@@ -98,6 +107,12 @@ class TypeBuilder:
         self.diagnostics: list[Diagnostic] = []
         self.unions = UnionBuilder(self)
         self.objects = ObjectBuilder(self)
+        # Decided before any type is built, so a schema's class does not depend on
+        # whether a union naming it was reached first.
+        schemas = [*roots, *(At(graph.get(key), key) for key in keys)]
+        self.tags = discriminate(graph, schemas, lambda at: read(at, graph, _ignore))
+        for at, message in self.tags.problems:
+            self.report("warning", at, message)
 
     # Names -----------------------------------------------------------------------------
 
@@ -144,8 +159,22 @@ class TypeBuilder:
         self.report("error", conflict.site, conflict.message)
 
     def read(self, at: At) -> Facets:
-        """The facets of the schema at ``at``."""
-        return read(at, self.graph, self.conflict)
+        """The facets of the schema at ``at``, with its discriminator value as a const."""
+        facets = read(at, self.graph, self.conflict)
+        key = self._key_of(at)
+        tag = self.tags.by_key.get(key) if key is not None else None
+        if tag is not None and key is not None:
+            # The value is the schema's name: a const the document leaves unwritten.
+            value = At({"const": tag.value}, key, "/discriminator")
+            facets.properties.setdefault(tag.property, []).append(value)
+        return facets
+
+    def _key_of(self, at: At) -> str | None:
+        """The graph key ``at`` is (or refers to), if any."""
+        ref = at.schema.get("$ref") if is_object(at.schema) else None
+        if isinstance(ref, str):
+            return target_key(self.graph, ref)
+        return at.base if at.pointer == "" and at.base in self.graph.nodes else None
 
     # Schemas to types ------------------------------------------------------------------
 
@@ -392,6 +421,10 @@ class TypeBuilder:
             unions=[],
             enum=None if facets.enum is None else list(facets.enum),
         )
+
+
+def _ignore(conflict: Conflict) -> None:
+    del conflict  # reported when the type is built
 
 
 def _says_anything(schema: Any) -> bool:

@@ -78,6 +78,9 @@ class Facets:
     min_items: int = 0
     unions: list[UnionPart] = field(default_factory=list)
     discriminator: str | None = None
+    """The property a ``discriminator`` names, here or in an ``allOf`` part."""
+    discriminator_at: At | None = None
+    """The schema that says ``discriminator`` (its ``mapping`` is read from there)."""
     never: bool = False
     title: str | None = None
     description: str | None = None
@@ -214,6 +217,8 @@ class _Reader:
                     )
                 )
         facets.discriminator = _discriminator(schema.get("discriminator"))
+        if facets.discriminator is not None:
+            facets.discriminator_at = at
         return facets
 
     @staticmethod
@@ -316,7 +321,10 @@ def merge_into(target: Facets, part: Facets, site: At, report: Callable[[Conflic
     target.rest_closed |= part.rest_closed
     target.min_items = max(target.min_items, part.min_items)
     target.unions.extend(part.unions)
-    target.discriminator = target.discriminator or part.discriminator
+    # The first part that names a discriminator also says where its mapping is.
+    if_unset = target.discriminator is None
+    target.discriminator_at = part.discriminator_at if if_unset else target.discriminator_at
+    target.discriminator = part.discriminator if if_unset else target.discriminator
     target.never |= part.never
     target.title = target.title or part.title
     target.description = target.description or part.description

@@ -154,7 +154,11 @@ class UnionBuilder:
     def _union(
         self, part: UnionPart, facets: Facets, candidates: list[_Candidate], hint: Hint
     ) -> TypeExpr:
-        tag = facets.discriminator or self._common_tag(candidates)
+        tag = (
+            facets.discriminator
+            or self.types.tags.by_union.get(part.site.place)
+            or self._common_tag(candidates)
+        )
         return self._define(hint, doc_of(facets, hint), candidates, tag=tag, part=part)
 
     def _define(

@@ -209,3 +209,42 @@ def test_absolute_paths_are_refused(write_spec: Callable[..., Path]) -> None:
     problem = documents.follow("/etc/passwd", "asyncapi.yaml")
     assert isinstance(problem, RefProblem)
     assert "absolute path" in problem.message
+
+
+def test_a_discriminator_mapping_refers_like_a_reference(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    compiled = compile_spec(
+        """\
+        asyncapi: 2.6.0
+        info: {title: Pets, version: 1.0.0}
+        channels:
+          pets:
+            subscribe:
+              message:
+                name: PetMsg
+                payload:
+                  oneOf:
+                    - $ref: '#/components/schemas/Cat'
+                    - $ref: '#/components/schemas/Dog'
+                  discriminator:
+                    propertyName: kind
+                    mapping: {cat: '#/components/schemas/Cat', dog: Dog}
+        components:
+          schemas:
+            Cat:
+              type: object
+              required: [kind]
+              properties: {kind: {type: string}}
+            Dog:
+              type: object
+              required: [kind]
+              properties: {kind: {type: string}}
+        """
+    )
+    assert compiled.tree is not None
+    [payloads] = [
+        text for path, text in compiled.tree.files.items() if path.endswith("payloads.py")
+    ]
+    assert 'CatKind: TypeAlias = Literal["cat"]' in payloads
+    assert 'DogKind: TypeAlias = Literal["dog"]' in payloads

@@ -73,6 +73,13 @@ def hostile(packages_root: Path) -> Generated:
 
 
 @pytest.fixture(scope="session")
+def discriminated(packages_root: Path) -> Generated:
+    """The package of ``specs.DISCRIMINATED``."""
+    module = build(specs.DISCRIMINATED, {"pets.yaml": specs.PETS})
+    return _generate(packages_root, "discriminated_pkg", module)
+
+
+@pytest.fixture(scope="session")
 def empty(packages_root: Path) -> Generated:
     """The package of a document without payloads."""
     return _generate(packages_root, "empty_pkg", build({}))
@@ -81,13 +88,15 @@ def empty(packages_root: Path) -> Generated:
 @pytest.fixture(scope="session")
 def written(
     packages_root: Path,
+    *,
     features: Generated,
     recursive: Generated,
     hostile: Generated,
+    discriminated: Generated,
     empty: Generated,
 ) -> Path:
     """The directory once every shared package is in it (for mypy and ruff)."""
-    del features, recursive, hostile, empty
+    del features, recursive, hostile, discriminated, empty
     return packages_root
 
 

@@ -308,6 +308,81 @@ RECURSIVE: dict[str, Any] = {
 }
 """Roots that refer to the recursive schemas, by message name."""
 
+
+def _pets(name: str) -> dict[str, Any]:
+    return {"$ref": f"pets.yaml#/components/schemas/{name}"}
+
+
+def _animal(tag: str, **properties: Any) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": [tag, *properties],
+        "properties": {tag: {"type": "string"}} | properties,
+    }
+
+
+PETS: dict[str, Any] = {
+    "components": {
+        "schemas": {
+            "Pet": {
+                "type": "object",
+                "discriminator": "petType",
+                "required": ["petType"],
+                "properties": {"petType": {"type": "string"}},
+            },
+            "Cat": {
+                "allOf": [
+                    _pets("Pet"),
+                    {"type": "object", "properties": {"meow": {"type": "boolean"}}},
+                ]
+            },
+            "Dog": {
+                "allOf": [
+                    _pets("Pet"),
+                    {
+                        "type": "object",
+                        "required": ["bark"],
+                        "properties": {"bark": {"type": "integer"}},
+                    },
+                ]
+            },
+            "Lion": _animal("species", roar={"type": "integer"}),
+            "Tiger": _animal("species", stripes={"type": "integer"}),
+            "Hawk": _animal("kind", wings={"type": "integer"}),
+            "Crow": _animal("kind", caws={"type": "integer"}),
+            "Trout": {"type": "object", "properties": {"kind": {"type": "string"}}},
+            "Carp": {"type": "object", "properties": {"kind": {"type": "string"}}},
+        }
+    }
+}
+"""Schemas (``pets.yaml``) that discriminated unions name as their members."""
+
+DISCRIMINATED: dict[str, Any] = {
+    # AsyncAPI 2.x: the base schema names the property; members allOf it.
+    "Inherited": {"oneOf": [_pets("Cat"), _pets("Dog")]},
+    # AsyncAPI 3.0: the string form on the union itself.
+    "Own": {"oneOf": [_pets("Lion"), _pets("Tiger")], "discriminator": "species"},
+    # OpenAPI's form: a mapping by reference or by schema name.
+    "Mapped": {
+        "oneOf": [_pets("Hawk"), _pets("Crow")],
+        "discriminator": {
+            "propertyName": "kind",
+            "mapping": {"hawk": "pets.yaml#/components/schemas/Hawk", "crow": "Crow"},
+        },
+    },
+    # Not required: no value selects a member, so the union is read as it was.
+    "Optional": {"anyOf": [_pets("Trout"), _pets("Carp")], "discriminator": "kind"},
+    # An inline member has no name to be selected by.
+    "Unnamed": {
+        "oneOf": [
+            _pets("Lion"),
+            {"type": "object", "required": ["species"], "properties": {"species": {}}},
+        ],
+        "discriminator": "species",
+    },
+}
+"""Unions whose members are selected by a ``discriminator`` without ``const`` values."""
+
 HOSTILE_NAMES = [
     "class",
     "from",
