@@ -13,12 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from generator.types.hints import NEVER, NONE, Hint, MatcherRequest, doc_of, nullable
+from generator.types.hints import JSON, NEVER, NONE, Hint, MatcherRequest, doc_of, nullable
 from generator.types.keywords import SHAPE_KEYWORDS, is_object
 from generator.types.model import (
     AliasDef,
     Nullable,
     Primitive,
+    Ref,
     TypeExpr,
     UnionDef,
     UnionMember,
@@ -175,6 +176,9 @@ class UnionBuilder:
         candidates = [
             replace(c, type=types.short(c.type, name, f"option{c.index + 1}")) for c in candidates
         ]
+        candidates = self._without_itself(candidates, name)
+        if not candidates:
+            return JSON
         tags = self._tags(candidates, tag)
         all_kinds = [json_kinds(c.type, types.lookup) for c in candidates]
         # Objects never need a schema check when every object member has a required tag.
@@ -233,6 +237,23 @@ class UnionBuilder:
             merge_into(merged, self.types.read(place), place, self.types.conflict)
         return _string_values(merged)
 
+    def _without_itself(self, candidates: list[_Candidate], name: str) -> list[_Candidate]:
+        """The members, less any that is the union itself with nothing in between."""
+        kept = []
+        for candidate in candidates:
+            if _loops_back(candidate.type, name, self.types.lookup):
+                self.types.report(
+                    "error",
+                    candidate.member,
+                    "This member is the union itself (directly or through other unions), "
+                    "with no array or object in between, so it describes no value of its "
+                    "own and no Python type can spell it; remove it, or wrap it in an array "
+                    "or object.",
+                )
+            else:
+                kept.append(candidate)
+        return kept
+
     def _tags(self, candidates: list[_Candidate], tag: str | None) -> list[tuple[str, ...]]:
         if tag is None:
             return [() for _ in candidates]
@@ -255,6 +276,25 @@ class UnionBuilder:
                 if len(seen) == len(set(seen)):
                     return name
         return None
+
+
+def _loops_back(expr: TypeExpr, name: str, lookup: Any) -> bool:
+    """Whether ``expr`` is the definition ``name`` through aliases and unions alone."""
+    pending, seen = [expr], set()
+    while pending:
+        current = pending.pop()
+        if isinstance(current, Nullable):
+            pending.append(current.inner)
+        elif isinstance(current, Ref) and current.name not in seen:
+            if current.name == name:
+                return True
+            seen.add(current.name)
+            found = lookup(current.name)
+            if isinstance(found, AliasDef):
+                pending.append(found.target)
+            elif isinstance(found, UnionDef):
+                pending.extend(member.type for member in found.members)
+    return False
 
 
 def _matcher_request(constant: str, member: At, union: str, index: int) -> MatcherRequest:

@@ -88,3 +88,42 @@ def test_a_list_of_itself_is_a_recursive_alias_not_an_error() -> None:
     module = build({"Nest": own}, {"recursive.yaml": {"components": {"schemas": {"Nest": nest}}}})
     assert module.diagnostics == ()
     assert 'Nest: TypeAlias = list["Nest"] | None' in module.payloads_source
+
+
+def _schemas(**schemas: Any) -> dict[str, Any]:
+    return {"recursive.yaml": {"components": {"schemas": schemas}}}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"recursive.yaml#/components/schemas/{name}"}
+
+
+@pytest.mark.parametrize(
+    ("schemas", "place"),
+    [
+        ({"X": {"type": "string", "oneOf": [{"minLength": 1}, _ref("X")]}}, "/X/oneOf/1"),
+        (
+            {
+                "X": {"oneOf": [{"type": "string"}, _ref("Y")]},
+                "Y": {"anyOf": [{"type": "integer"}, _ref("X")]},
+            },
+            "/X/oneOf/1",
+        ),
+    ],
+)
+def test_a_union_that_contains_itself_with_nothing_in_between_is_an_error(
+    schemas: dict[str, Any], place: str
+) -> None:
+    module = build({"X": _ref("X")}, _schemas(**schemas))
+    [error] = [d for d in module.diagnostics if d.level == "error"]
+    assert "is the union itself" in error.message
+    assert error.location.pointer.endswith(place)
+
+
+def test_unions_that_contain_each_other_through_arrays_are_recursive_types() -> None:
+    schemas = _schemas(
+        X={"oneOf": [{"type": "string"}, {"type": "array", "items": _ref("Y")}]},
+        Y={"oneOf": [{"type": "integer"}, {"type": "array", "items": _ref("X")}]},
+    )
+    module = build({"X": _ref("X")}, schemas)
+    assert module.diagnostics == ()
