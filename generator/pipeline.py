@@ -27,7 +27,8 @@ from generator.render.package import (
     render_scaffold,
 )
 from generator.resolve import ResolvedSchemas, resolve_schemas
-from generator.types import TypesModule
+from generator.schema_graph import SchemaGraph
+from generator.types import TypeRoot, TypesModule
 from generator.validate import unused_components, validate
 from generator.validate.extensions import SERVICE_NAME
 
@@ -230,7 +231,11 @@ def compile_document(
         return Compiled(None, _unique(found))
     stage = build_types or types_stage.build_types
     reserved = reserved_names(service, both_sides=options.both_sides)
-    types = stage(graph, service.roots, reserved_names=reserved)
+    try:
+        types = stage(graph, service.roots, reserved_names=reserved)
+    except RecursionError:
+        found.extend(_untypable_roots(stage, graph, service.roots, reserved))
+        return Compiled(None, _unique(found))
     found.extend(types.diagnostics)
     if errors_in(found):
         return Compiled(None, _unique(found))
@@ -245,6 +250,42 @@ def compile_document(
         scaffold=(scaffold_path, finish(scaffold_path, scaffold_text)),
     )
     return Compiled(tree, _unique(found))
+
+
+def _untypable_roots(
+    stage: TypesStage, graph: SchemaGraph, roots: Sequence[TypeRoot], reserved: frozenset[str]
+) -> list[Diagnostic]:
+    """An error at each message schema whose types recurse without end, found one by one.
+
+    A schema can refer back to itself through ``allOf``/``oneOf`` in ways the type stage
+    cannot turn into a finite type; it then recurses until Python's stack runs out.
+    That is reported where the schema is, as a limit of the document's shape, instead
+    of as a crash.
+    """
+    problems = []
+    for root in roots:
+        try:
+            stage(graph, [root], reserved_names=reserved)
+        except RecursionError:
+            problems.append(
+                Diagnostic(
+                    "error",
+                    root.location,
+                    f"The schema of {root.name_hint!r} refers back to itself through allOf, "
+                    "oneOf or anyOf in a way amqp-events-gen cannot turn into a finite type; "
+                    "make each recursion go through an array or an object property, and "
+                    "refer to a schema with a plain $ref rather than merging it with allOf.",
+                )
+            )
+    return problems or [
+        Diagnostic(
+            "error",
+            roots[0].location if roots else Location(""),
+            "The message schemas refer back to each other through allOf, oneOf or anyOf in "
+            "a way amqp-events-gen cannot turn into finite types; make each recursion go "
+            "through an array or an object property.",
+        )
+    ]
 
 
 def generate(options: Options, *, build_types: TypesStage | None = None) -> GenerateResult:

@@ -165,6 +165,12 @@ def _names(pairs: Iterable[tuple[Channel, Message]], prefix: str) -> list[str]:
     return result
 
 
+def _scaffold_class(service: str) -> str:
+    """``<Service>Handlers``; a service name that starts with a digit gets a word first."""
+    stem = pascal_name(service, fallback="Service")[:40]
+    return f"{stem if stem[:1].isalpha() else 'Service' + stem}Handlers"
+
+
 def reserved_names(service: Service, *, both_sides: bool) -> frozenset[str]:
     """Names the types stage must leave alone: the package's own and every ``fire_*``."""
     sends = _sends(service, both_sides)
@@ -278,5 +284,5 @@ def plan_package(service: Service, types: TypesModule, *, both_sides: bool) -> P
         exchanges=_exchanges(service),
         types=types,
         scaffold_module=f"{service.package}_handlers",
-        scaffold_class=pascal_name(service.name, fallback="Service")[:40] + "Handlers",
+        scaffold_class=_scaffold_class(service.name),
     )

@@ -11,7 +11,7 @@ once its type is known) counts as any value meanwhile.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Level, Location
@@ -20,7 +20,7 @@ from generator.types.annotations import annotation
 from generator.types.discriminators import discriminate, target_key
 from generator.types.hints import JSON, NEVER, NONE, Hint, MatcherRequest, doc_of, nullable
 from generator.types.keynames import key_names
-from generator.types.keywords import SHAPE_KEYWORDS, is_object
+from generator.types.keywords import ANNOTATIONS, SHAPE_KEYWORDS, is_object
 from generator.types.model import (
     AliasDef,
     Definition,
@@ -188,8 +188,9 @@ class TypeBuilder:
         if not is_object(schema):
             return JSON
         ref = schema.get("$ref")
-        if isinstance(ref, str):
-            return self.type_of_key(ref, at)
+        target = ref if isinstance(ref, str) else _wrapped_reference(schema)
+        if target is not None:
+            return self.type_of_key(target, at)
         known = self.by_place.get(at.place)
         if known is not None:
             return known
@@ -457,3 +458,20 @@ def _integral(value: Any) -> Any:
 def _about_key(key: str) -> str:
     file, _, pointer = key.partition("#")
     return f"The schema ``{pointer or '/'}`` of ``{file}``."
+
+
+def _wrapped_reference(schema: Mapping[str, Any]) -> str | None:
+    """The target of ``{allOf: [{$ref: X}]}`` with only annotations beside it.
+
+    Documents wrap a reference in ``allOf`` to give it a description of its own; the
+    type is the target's, and reading it as a merge would follow a recursive target
+    without end.
+    """
+    parts = schema.get("allOf")
+    if not isinstance(parts, list) or len(parts) != 1 or not is_object(parts[0]):
+        return None
+    ref = parts[0].get("$ref")
+    if not isinstance(ref, str) or len(parts[0]) != 1:
+        return None
+    others = set(schema) - {"allOf"}
+    return ref if others <= ANNOTATIONS else None

@@ -248,3 +248,46 @@ def test_a_discriminator_mapping_refers_like_a_reference(
     ]
     assert 'CatKind: TypeAlias = Literal["cat"]' in payloads
     assert 'DogKind: TypeAlias = Literal["dog"]' in payloads
+
+
+RECURSIVE_THROUGH_ALLOF = """\
+asyncapi: 3.0.0
+info: {title: Trees, version: '1'}
+channels:
+  c:
+    address: trees.grown
+    messages:
+      M: {payload: {$ref: '#/components/schemas/%(root)s'}}
+operations:
+  s: {action: send, channel: {$ref: '#/channels/c'}}
+components:
+  schemas:
+    Forest:
+      type: array
+      items:
+        type: object
+        additionalProperties: {allOf: [{$ref: '#/components/schemas/Forest'}], description: More.}
+    Knot:
+      oneOf:
+        - {$ref: '#/components/schemas/Knot'}
+        - {type: string}
+        - allOf: [{enum: [a, 1]}, {type: integer}]
+"""
+
+
+def test_a_reference_wrapped_in_allof_is_the_reference(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    compiled = compile_spec(RECURSIVE_THROUGH_ALLOF % {"root": "Forest"})
+    assert compiled.tree is not None, [d.render() for d in compiled.diagnostics]
+    assert 'Forest: TypeAlias = list[dict[str, "Forest"]]' in compiled.tree.files["pkg/payloads.py"]
+
+
+def test_a_self_reference_no_type_can_spell_is_a_located_error_not_a_crash(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    compiled = compile_spec(RECURSIVE_THROUGH_ALLOF % {"root": "Knot"})
+    assert compiled.tree is None
+    [error] = [d for d in compiled.diagnostics if d.level == "error"]
+    assert "refers back to itself" in error.message or "is the union itself" in error.message
+    assert error.location.line is not None

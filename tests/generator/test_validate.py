@@ -482,3 +482,17 @@ def test_a_document_without_operations_compiles_with_a_warning(
     [warning] = [d for d in compiled.diagnostics if d.level == "warning"]
     assert "describes no operations" in warning.message
     assert warning.location.line == 1
+
+
+def test_a_service_name_that_starts_with_a_digit_gives_a_valid_scaffold_class(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    compiled = compile_spec(
+        "asyncapi: 3.0.0\ninfo: {title: '3.0.0', version: '1'}\n"
+        "channels: {c: {address: a.b, messages: {m: {payload: {type: object}}}}}\n"
+        "operations: {o: {action: receive, channel: {$ref: '#/channels/c'}}}\n"
+    )
+    assert compiled.tree is not None, [d.render() for d in compiled.diagnostics]
+    assert compiled.tree.scaffold is not None
+    path, text = compiled.tree.scaffold
+    assert "class Service300Handlers(Handlers):" in text, path
