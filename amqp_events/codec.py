@@ -537,9 +537,13 @@ def map_encoder(encode: Callable[[T], JsonValue]) -> Callable[[Mapping[str, T]],
     return encode_values
 
 
-def encode_nullable(value: T | None, encode: Callable[[T], JsonValue]) -> JsonValue:
+def encode_nullable(value: object, encode: Callable[[T], JsonValue]) -> JsonValue:
     """Encode ``None`` as ``null`` and anything else with ``encode``."""
-    return None if value is None else encode(value)
+    # Typed ``object``, not ``T | None``: for a union such as ``dict[str, JsonValue] |
+    # str | Model``, mypy solves ``T | None`` by joining the members into ``object`` and
+    # then refuses the union's own encoder. Generated code passes only values of the
+    # encoder's type (its caller's annotation says so).
+    return None if value is None else encode(cast("T", value))
 
 
 def nullable_encoder(encode: Callable[[T], JsonValue]) -> Callable[[T | None], JsonValue]:

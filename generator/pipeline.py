@@ -237,6 +237,16 @@ def compile_document(
         found.extend(_untypable_roots(stage, graph, service.roots, reserved))
         return Compiled(None, _unique(found))
     found.extend(types.diagnostics)
+    found.extend(
+        Diagnostic(
+            "error",
+            root.location,
+            f"The schema of {root.name_hint!r} accepts no value at all (it is false, or its "
+            "parts contradict each other), so no message could ever be sent or received.",
+        )
+        for root in service.roots
+        if types.roots[root.key].accepts_nothing and not errors_in(types.diagnostics)
+    )
     if errors_in(found):
         return Compiled(None, _unique(found))
     plan = plan_package(service, types, both_sides=options.both_sides)

@@ -63,6 +63,9 @@ class RootBinding:
     null_only: bool = False
     """Whether JSON ``null`` is the only value (the type is ``None``), so decoding gives
     nothing to keep; mypy refuses to use what a function that only returns None returns."""
+    accepts_nothing: bool = False
+    """Whether no value at all is valid (the schema is ``false``, or its parts contradict
+    each other): a message of this schema can never be sent or received."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +80,13 @@ class TypesModule:
     diagnostics: tuple[Diagnostic, ...] = field(default=())
 
 
+def _classes(model: TypeModel, type_name: str) -> frozenset[str] | None:
+    return python_classes(Ref(type_name), model.by_name.__getitem__)
+
+
 def _null_only(model: TypeModel, type_name: str) -> bool:
     """Whether ``None`` is the only value of the type called ``type_name``."""
-    return python_classes(Ref(type_name), model.by_name.__getitem__) == frozenset({"None"})
+    return _classes(model, type_name) == frozenset({"None"})
 
 
 def build_types(
@@ -104,6 +111,7 @@ def build_types(
             public_names=root.public_names,
             examples=root.examples_constant,
             null_only=_null_only(model, root.type_name),
+            accepts_nothing=_classes(model, root.type_name) == frozenset(),
         )
         for root in model.roots
     }

@@ -6,10 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.documents import Documents, Node, RefProblem
+from generator.output import write_tree
 from generator.pipeline import Compiled
 from generator.resolve import resolve_schemas
 from generator.validate import validate
 from tests.generator.conftest import errors, messages
+from tests.generator.quality import mypy_strict
 
 HEADER = """\
 asyncapi: 3.0.0
@@ -291,3 +293,38 @@ def test_a_self_reference_no_type_can_spell_is_a_located_error_not_a_crash(
     [error] = [d for d in compiled.diagnostics if d.level == "error"]
     assert "refers back to itself" in error.message or "is the union itself" in error.message
     assert error.location.line is not None
+
+
+NULLABLE_UNION = """\
+asyncapi: 3.0.0
+info: {title: Mixed, version: '1'}
+channels:
+  c:
+    address: mixed.seen
+    messages:
+      M: {payload: {$ref: '#/components/schemas/Mixed'}}
+operations:
+  s: {action: send, channel: {$ref: '#/channels/c'}}
+  r: {action: receive, channel: {$ref: '#/channels/c'}}
+components:
+  schemas:
+    Mixed:
+      oneOf:
+        - {type: object, additionalProperties: true}
+        - {type: string}
+        - {$ref: '#/components/schemas/Point'}
+        - {type: 'null'}
+    Point: {type: object, properties: {x: {type: integer}}, required: [x]}
+"""
+
+
+def test_a_nullable_union_of_a_map_a_string_and_a_class_passes_mypy(
+    compile_spec: Callable[..., Compiled], tmp_path: Path
+) -> None:
+    compiled = compile_spec(NULLABLE_UNION)
+    assert compiled.tree is not None, [d.render() for d in compiled.diagnostics]
+    output = tmp_path / "typed"
+    write_tree(output, compiled.tree)
+    (output / "pkg_handlers.py").unlink()
+    status, report = mypy_strict([output], tmp_path)
+    assert status == 0, report

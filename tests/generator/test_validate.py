@@ -496,3 +496,15 @@ def test_a_service_name_that_starts_with_a_digit_gives_a_valid_scaffold_class(
     assert compiled.tree.scaffold is not None
     path, text = compiled.tree.scaffold
     assert "class Service300Handlers(Handlers):" in text, path
+
+
+def test_a_payload_that_accepts_no_value_is_an_error(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    compiled = compile_spec(
+        "asyncapi: 3.0.0\ninfo: {title: Void, version: '1'}\n"
+        "channels: {c: {address: a.b, messages: {m: {payload: false}}}}\n"
+        "operations: {o: {action: receive, channel: {$ref: '#/channels/c'}}}\n"
+    )
+    assert compiled.tree is None
+    assert any("accepts no value at all" in d.message for d in compiled.diagnostics)
