@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Location
@@ -19,12 +20,13 @@ from generator.types.model import (
     Ref,
     RootDef,
     TupleDef,
+    TypeExpr,
     TypeModel,
     UnionDef,
 )
 from generator.types.naming import Namespace, class_name, constant_name
 from generator.types.shape import At
-from generator.types.typeinfo import references
+from generator.types.typeinfo import is_native, json_kinds, python_classes, references
 
 __all__ = ["RootInput", "build_model"]
 
@@ -57,6 +59,36 @@ def _reachable(name: str, definitions: dict[str, Definition]) -> tuple[str, ...]
     return tuple(order)
 
 
+def _settle_union_classes(builder: TypeBuilder) -> None:
+    """Each union member's JSON kinds and Python classes, again once every definition exists.
+
+    A member that refers to a recursive schema still being typed when its union is
+    could be anything then: it would be decoded from every kind of JSON value and
+    encoded as if its values were their own JSON. With every definition built, what
+    it accepts is known.
+    """
+    for name, definition in list(builder.definitions.items()):
+        if not isinstance(definition, UnionDef):
+            continue
+        members = tuple(
+            replace(
+                member,
+                kinds=json_kinds(member.type, builder.lookup),
+                classes=_encoded_classes(member.type, builder),
+            )
+            for member in definition.members
+        )
+        if members != definition.members:
+            builder.definitions[name] = replace(definition, members=members)
+
+
+def _encoded_classes(expr: TypeExpr, builder: TypeBuilder) -> tuple[str, ...]:
+    if is_native(expr, builder.lookup):
+        return ()
+    classes = python_classes(expr, builder.lookup)
+    return () if classes is None else tuple(sorted(classes))
+
+
 def build_model(
     graph: SchemaGraph, roots: Sequence[RootInput], *, reserved: frozenset[str]
 ) -> TypeModel:
@@ -78,6 +110,7 @@ def build_model(
         created = result.name not in before and result.name not in key_names
         typed.append((root, at, hint, result.name, created))
 
+    _settle_union_classes(builder)
     embedder = Embedder(graph, builder.locate, builder.schema_names, tags=builder.tags.by_key)
     embedder.add_keys(keys, builder.key_names)
     for matcher in builder.matchers:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -328,3 +331,52 @@ def test_a_nullable_union_of_a_map_a_string_and_a_class_passes_mypy(
     (output / "pkg_handlers.py").unlink()
     status, report = mypy_strict([output], tmp_path)
     assert status == 0, report
+
+
+UNION_OF_ITS_OWN_LIST = """\
+asyncapi: 3.0.0
+info: {title: Nested, version: '1'}
+channels:
+  c:
+    address: nested.seen
+    messages:
+      M: {payload: {$ref: '#/components/schemas/A'}}
+operations:
+  s: {action: send, channel: {$ref: '#/channels/c'}}
+components:
+  schemas:
+    A:
+      type: array
+      items:
+        type: object
+        properties:
+          class:
+            oneOf: [{$ref: '#/components/schemas/A'}, {const: 1}, {type: string}]
+"""
+
+
+def test_a_union_member_that_is_its_own_enclosing_list_encodes_its_objects(
+    compile_spec: Callable[..., Compiled], tmp_path: Path
+) -> None:
+    # The union is typed while A still is: its list member's classes are known only later.
+    compiled = compile_spec(UNION_OF_ITS_OWN_LIST)
+    assert compiled.tree is not None, [d.render() for d in compiled.diagnostics]
+    output = tmp_path / "nested"
+    write_tree(output, compiled.tree)
+    script = (
+        "import json, sys\n"
+        "from pkg import payloads\n"
+        "data = json.loads(sys.argv[1])\n"
+        "print(json.dumps(payloads.encode_a(payloads.decode_a(data))))\n"
+    )
+    data = [{"class": [{"class": "x"}, {"class": 1}]}, {"class": "y"}, {}]
+    done = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(data)],
+        cwd=output,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == data
