@@ -14,11 +14,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from generator.diagnostics import Diagnostic
-from generator.json_schema import SCHEMA_LISTS, SCHEMA_MAPS, SINGLE_SCHEMAS
 from generator.schema_graph import SchemaGraph
 from generator.types import TypeRoot
+from generator.types.keywords import is_object, subschemas
 
 __all__ = ["MAX_INLINE_NESTING", "MAX_NESTING", "TooDeep", "nesting_problems", "too_deep"]
+
+_NOT_NESTED = frozenset({"definitions", "$defs"})
 
 MAX_NESTING = 64
 """Levels of subschemas (``items``, ``properties``, ``oneOf`` ...) below a message's schema,
@@ -60,20 +62,15 @@ class TooDeep:
 
 def _subschemas(schema: object) -> Iterator[tuple[object, int]]:
     """Each subschema with 1 (a level deeper), or a reference's key with 0 (the same level)."""
-    if not isinstance(schema, dict):
+    if not is_object(schema):
         return
     ref = schema.get("$ref")
     if isinstance(ref, str):
         yield ref, 0
-    for keyword, value in schema.items():
-        if keyword in SINGLE_SCHEMAS or (keyword == "items" and isinstance(value, dict)):
+    for suffix, value in subschemas(schema):
+        # Definitions are schemas kept for reference, not levels of this value.
+        if suffix.split("/", 2)[1] not in _NOT_NESTED:
             yield value, 1
-        elif (keyword in SCHEMA_LISTS or keyword == "items") and isinstance(value, list):
-            yield from ((item, 1) for item in value)
-        elif keyword in SCHEMA_MAPS and isinstance(value, dict):
-            yield from ((item, 1) for item in value.values())
-        elif keyword == "dependencies" and isinstance(value, dict):
-            yield from ((item, 1) for item in value.values() if isinstance(item, dict))
 
 
 def too_deep(graph: SchemaGraph, schema: object) -> TooDeep | None:

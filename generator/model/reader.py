@@ -50,13 +50,13 @@ def _written_key(node: Node) -> str:
 
 def _headers_name(site: Node, message: str) -> str:
     """A trait's headers are named after the trait, which every message using it shares."""
-    tokens = site.pointer.split("/")
+    tokens = parse_pointer(site.pointer)
     if (
-        len(tokens) == 5
-        and tokens[1:3] == ["components", "messageTraits"]
-        and tokens[4] == "headers"
+        len(tokens) == 4
+        and tokens[:2] == ["components", "messageTraits"]
+        and tokens[3] == "headers"
     ):
-        trait = tokens[3].replace("~1", "/").replace("~0", "~")
+        trait = tokens[2]
         return trait if trait.lower().endswith("headers") else f"{trait}Headers"
     return f"{message}Headers"
 
