@@ -20,13 +20,12 @@ from generator.types.model import (
     Ref,
     RootDef,
     TupleDef,
-    TypeExpr,
     TypeModel,
     UnionDef,
 )
 from generator.types.naming import Namespace, class_name, constant_name
 from generator.types.shape import At
-from generator.types.typeinfo import is_native, json_kinds, python_classes, references
+from generator.types.typeinfo import encoded_classes, json_kinds, references
 
 __all__ = ["RootInput", "build_model"]
 
@@ -74,19 +73,12 @@ def _settle_union_classes(builder: TypeBuilder) -> None:
             replace(
                 member,
                 kinds=json_kinds(member.type, builder.lookup),
-                classes=_encoded_classes(member.type, builder),
+                classes=encoded_classes(member.type, builder.lookup),
             )
             for member in definition.members
         )
         if members != definition.members:
             builder.definitions[name] = replace(definition, members=members)
-
-
-def _encoded_classes(expr: TypeExpr, builder: TypeBuilder) -> tuple[str, ...]:
-    if is_native(expr, builder.lookup):
-        return ()
-    classes = python_classes(expr, builder.lookup)
-    return () if classes is None else tuple(sorted(classes))
 
 
 def build_model(

@@ -176,6 +176,14 @@ def is_native(expr: TypeExpr, lookup: Lookup, seen: frozenset[str] = frozenset()
     return native
 
 
+def encoded_classes(expr: TypeExpr, lookup: Lookup) -> tuple[str, ...]:
+    """The Python classes a union's encoder tells ``expr``'s values by; () if it copies them."""
+    if is_native(expr, lookup):
+        return ()
+    classes = python_classes(expr, lookup)
+    return () if classes is None else tuple(sorted(classes))
+
+
 def references(expr: TypeExpr) -> list[str]:
     """Names of the definitions ``expr`` mentions, in order."""
     if isinstance(expr, Ref):

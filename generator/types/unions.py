@@ -26,7 +26,12 @@ from generator.types.model import (
 )
 from generator.types.naming import class_name, constant_name
 from generator.types.shape import At, Facets, UnionPart, merge_into
-from generator.types.typeinfo import NATIVE_CLASSES, is_native, json_kinds, python_classes
+from generator.types.typeinfo import (
+    NATIVE_CLASSES,
+    encoded_classes,
+    json_kinds,
+    python_classes,
+)
 
 if TYPE_CHECKING:
     from generator.types.mapping import TypeBuilder
@@ -201,15 +206,13 @@ class UnionBuilder:
                 types.matchers.append(
                     _matcher_request(matcher, candidate.member, name, candidate.index)
                 )
-            native = is_native(candidate.type, types.lookup)
-            classes = python_classes(candidate.type, types.lookup)
             members.append(
                 UnionMember(
                     candidate.type,
                     kinds,
                     tags[position],
                     matcher,
-                    () if native or classes is None else tuple(sorted(classes)),
+                    encoded_classes(candidate.type, types.lookup),
                 )
             )
         clash = _encoding_clash(members, types.lookup)
