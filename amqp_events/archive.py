@@ -190,14 +190,15 @@ def _matcher(
     return matches
 
 
-def _queue_exists(connection: amqp.Connection, queue: str) -> bool:
+def _queue_depth(connection: amqp.Connection, queue: str) -> int | None:
+    """Messages ready in ``queue``, or None when it does not exist."""
     channel = connection.channel()
     try:
-        channel.queue_declare(queue, passive=True)
+        declared = channel.queue_declare(queue, passive=True)
     except NotFound:
-        return False  # the broker closed that channel, not the connection
+        return None  # the broker closed that channel, not the connection
     channel.close()
-    return True
+    return declared[1] if declared else 0
 
 
 class Archive:
@@ -245,7 +246,7 @@ class Archive:
             names = archive.names
             candidates = [names.archive_queue(), *(names.archive_queue(e) for e in events)]
             with archive._connection() as connection:
-                found = [queue for queue in candidates if _queue_exists(connection, queue)]
+                found = [q for q in candidates if _queue_depth(connection, q) is not None]
             archive.queues = tuple(found) or archive.queues
         return archive
 
@@ -269,24 +270,21 @@ class Archive:
                 connection.close()
 
     def _depth(self, connection: amqp.Connection, queue: str) -> int:
-        channel = connection.channel()
-        try:
-            declared = channel.queue_declare(queue, passive=True)
-        except NotFound:
-            why = "has a worker of the service ever started?"
-            if queue == self.names.archive_queue():
-                own = self.names.archive_queue("<event>")
-                why = (
-                    "either no worker of the service has started, or every handler has "
-                    f"archive limits of its own and parks in {own!r} (name those queues "
-                    "with --queue, or use --app)."
-                )
-            raise ArchiveError(
-                f"The archive queue {queue!r} of service {self.names.service!r} does not exist "
-                f"on {masked_url(self.broker_url)}: {why}"
-            ) from None
-        channel.close()
-        return declared[1] if declared else 0
+        depth = _queue_depth(connection, queue)
+        if depth is not None:
+            return depth
+        why = "has a worker of the service ever started?"
+        if queue == self.names.archive_queue():
+            own = self.names.archive_queue("<event>")
+            why = (
+                "either no worker of the service has started, or every handler has "
+                f"archive limits of its own and parks in {own!r} (name those queues "
+                "with --queue, or use --app)."
+            )
+        raise ArchiveError(
+            f"The archive queue {queue!r} of service {self.names.service!r} does not exist "
+            f"on {masked_url(self.broker_url)}: {why}"
+        )
 
     def _scan(
         self, connection: amqp.Connection, queue: str, limit: int | None
