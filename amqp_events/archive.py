@@ -4,6 +4,12 @@ Reading is non-destructive: messages are fetched without acknowledgement and ret
 the queue when the channel closes. Replay publishes a copy (with confirm) to the
 service's recover exchange, which routes it to the owning handler queue only, with the
 attempt counter reset; only then is the archived copy acknowledged.
+
+What a message says about itself is believed only for copies a worker of the service
+archived (``amqp_events.trust``). A message the broker dead-lettered into the archive
+belongs to the queue RabbitMQ recorded in its ``x-death`` header; it is replayed as a
+producer would send it, through the default exchange, so its headers gain no belief
+on the way. A message published straight into the archive names no queue at all.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import amqp
 from amqp.exceptions import NotFound
 
-from amqp_events import wire
+from amqp_events import trust, wire
 from amqp_events.errors import ArchiveError, PublishError
 from amqp_events.publisher import Envelope, Publisher, amqp_connection, masked_url
 from amqp_events.topology import ServiceNames
@@ -51,12 +57,19 @@ class ArchivedMessage:
     body: bytes
     properties: Mapping[str, Any]
     delivery_tag: int = field(repr=False, compare=False)
+    bookkeeping: Mapping[str, object] = field(default_factory=dict)
+    """Our headers, when a worker of the service archived the message; else empty."""
 
     @property
     def headers(self) -> Mapping[str, object]:
-        """All application headers, ours included."""
+        """All application headers as they are in the archive, forged ones included."""
         headers = self.properties.get("application_headers")
         return headers if isinstance(headers, Mapping) else {}
+
+    @property
+    def archived_by_worker(self) -> bool:
+        """Tell whether a worker of the service archived the message (it was not dead-lettered)."""
+        return bool(self.bookkeeping)
 
     def _death(self) -> Mapping[str, object]:
         """The broker's record of the dead-lettering that parked the message, if any."""
@@ -73,13 +86,13 @@ class ArchivedMessage:
     @property
     def queue(self) -> str | None:
         """The handler queue the message belongs to (where replay sends it)."""
-        queue = self.headers.get(wire.QUEUE)
+        queue = self.bookkeeping.get(wire.QUEUE)
         return _text(queue) if queue is not None else _text(self._death().get("queue"))
 
     @property
     def event(self) -> str | None:
         """Event name of the handler that gave up on the message."""
-        event = self.headers.get(wire.EVENT)
+        event = self.bookkeeping.get(wire.EVENT)
         if event is not None:
             return _text(event)
         keys = self._death().get("routing-keys")
@@ -90,7 +103,7 @@ class ArchivedMessage:
     @property
     def reason(self) -> str:
         """Why the message was parked (a ``Reason`` value, or the broker's dead-letter reason)."""
-        reason = self.headers.get(wire.REASON)
+        reason = self.bookkeeping.get(wire.REASON)
         if reason is not None:
             return _text(reason) or ""
         return f"dead-lettered:{_text(self._death().get('reason')) or 'unknown'}"
@@ -98,13 +111,13 @@ class ArchivedMessage:
     @property
     def attempts(self) -> int:
         """Failed attempts recorded before parking."""
-        return wire.header_count(self.headers, wire.ATTEMPT)
+        return wire.header_count(self.bookkeeping, wire.ATTEMPT)
 
     @property
     def error(self) -> str | None:
         """``Exception: message`` of the last failure, if recorded."""
-        kind = _text(self.headers.get(wire.EXCEPTION))
-        message = _text(self.headers.get(wire.ERROR))
+        kind = _text(self.bookkeeping.get(wire.EXCEPTION))
+        message = _text(self.bookkeeping.get(wire.ERROR))
         if kind is None and message is None:
             return None
         return f"{kind or 'error'}: {message or ''}"
@@ -112,7 +125,7 @@ class ArchivedMessage:
     @property
     def last_failure(self) -> str | None:
         """ISO time of the last failure, if recorded."""
-        return _text(self.headers.get(wire.LAST_FAILURE))
+        return _text(self.bookkeeping.get(wire.LAST_FAILURE))
 
     @property
     def archived_at(self) -> datetime | None:
@@ -301,13 +314,23 @@ class Archive:
                 body = (
                     message.body if isinstance(message.body, bytes) else str(message.body).encode()
                 )
+                properties = dict(message.properties)
+                headers = properties.get("application_headers")
+                info = message.delivery_info
                 yield (
                     channel,
                     ArchivedMessage(
                         archive_queue=queue,
                         body=body,
-                        properties=dict(message.properties),
+                        properties=properties,
                         delivery_tag=message.delivery_tag or 0,
+                        bookkeeping=trust.bookkeeping(
+                            headers if isinstance(headers, Mapping) else {},
+                            self.names,
+                            exchange=str(info.get("exchange") or ""),
+                            routing_key=str(info.get("routing_key") or ""),
+                            queue=queue,
+                        ),
                     ),
                 )
         finally:
@@ -364,19 +387,32 @@ class Archive:
         )
 
     def replay_envelope(self, message: ArchivedMessage) -> Envelope:
-        """The copy a replay publishes: failure headers removed, replay count raised."""
+        """The copy a replay publishes: failure headers removed, replay count raised.
+
+        A copy a worker archived goes back through the recover exchange with the
+        bookkeeping that outlives failures. Any other message goes back as a producer
+        would send it, straight to the queue that dead-lettered it: it carries none of
+        our headers, and the worker treats it as a first delivery.
+        """
         queue = message.queue
+        ident = message.message_id or "(without message_id)"
+        if not message.archived_by_worker and not (queue and self.names.is_handler_queue(queue)):
+            raise ArchiveError(
+                f"Archived message {ident} was not archived by a worker of service "
+                f"{self.names.service!r} (it did not come through {self.names.recover_exchange!r})"
+                " and RabbitMQ recorded no handler queue of the service that dead-lettered it, "
+                "so it names no queue to replay it to."
+            )
         if not queue:
             raise ArchiveError(
-                f"Archived message {message.message_id or '(without message_id)'} names no "
-                "handler queue, so it cannot be replayed to its service."
+                f"Archived message {ident} names no handler queue, so it cannot be replayed to "
+                "its service."
             )
         headers = {
             key: value
             for key, value in message.headers.items()
-            if key not in _RESET_ON_REPLAY
+            if not key.startswith((wire.HEADER_PREFIX, "x-first-death-", "x-last-death-"))
             and key != "x-death"
-            and not key.startswith(("x-first-death-", "x-last-death-"))
         }
         deaths = message.headers.get("x-death")
         if isinstance(deaths, list):
@@ -387,11 +423,16 @@ class Archive:
             ]
             if foreign:
                 headers["x-death"] = foreign
-        headers[wire.REPLAYS] = wire.header_count(message.headers, wire.REPLAYS) + 1
+        exchange = ""
+        if message.archived_by_worker:
+            exchange = self.names.recover_exchange
+            kept = {k: v for k, v in message.bookkeeping.items() if k not in _RESET_ON_REPLAY}
+            headers.update(kept)
+            headers[wire.REPLAYS] = wire.header_count(message.bookkeeping, wire.REPLAYS) + 1
         properties = dict(message.properties)
         properties["application_headers"] = headers
         return Envelope(
-            exchange=self.names.recover_exchange,
+            exchange=exchange,
             routing_key=queue,
             body=message.body,
             properties=properties,

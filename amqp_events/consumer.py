@@ -36,6 +36,7 @@ from amqp_events.errors import PublishError
 from amqp_events.handling import (
     Reason,
     ReceivedMessage,
+    archive_envelope,
     copy_envelope,
     failure_headers,
     timed_out,
@@ -228,7 +229,8 @@ class EventConsumerStep(bootsteps.ConsumerStep):
         """Republish a redelivered message with its delivery count raised; True when done."""
         app = self.app
         received = _received(message)
-        deliveries = wire.header_count(received.headers, wire.DELIVERIES) + 1
+        ours = received.bookkeeping(app.names, registration.route.queue)
+        deliveries = wire.header_count(ours, wire.DELIVERIES) + 1
         if deliveries > app.settings.delivery_limit:
             error = WorkerLostRepeatedly(
                 f"The message was delivered {deliveries} times and each time its worker died "
@@ -239,16 +241,14 @@ class EventConsumerStep(bootsteps.ConsumerStep):
                 received,
                 app.names,
                 registration,
-                attempts=wire.header_count(received.headers, wire.ATTEMPT) + 1,
+                attempts=wire.header_count(ours, wire.ATTEMPT) + 1,
                 error=error,
                 reason=Reason.DELIVERY_LIMIT.value,
             )
             headers[wire.DELIVERIES] = deliveries
-            envelope = copy_envelope(
-                received, headers, exchange="", routing_key=registration.route.archive_queue
-            )
+            envelope = archive_envelope(received, headers, app.names, registration)
         else:
-            headers = dict(received.headers)
+            headers = {**wire.own_headers_removed(received.headers, app.names.retry_prefix), **ours}
             headers[wire.DELIVERIES] = deliveries
             headers.setdefault(wire.ORIGINAL_EXCHANGE, received.exchange)
             headers.setdefault(wire.ORIGINAL_ROUTING_KEY, received.routing_key)

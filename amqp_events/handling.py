@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, cast
 from celery import Task
 from celery.exceptions import Reject
 
-from amqp_events import wire
+from amqp_events import trust, wire
 from amqp_events.errors import PayloadError, PermanentFailure, PublishError
 from amqp_events.events import Delivery, Headers
 from amqp_events.policy import delay_ms
@@ -92,6 +92,12 @@ class ReceivedMessage:
         """The application headers, ours included."""
         headers = self.properties.get("application_headers")
         return headers if isinstance(headers, Mapping) else {}
+
+    def bookkeeping(self, names: ServiceNames, queue: str) -> dict[str, object]:
+        """Our headers on this message from ``queue``, if we wrote them (``amqp_events.trust``)."""
+        return trust.bookkeeping(
+            self.headers, names, exchange=self.exchange, routing_key=self.routing_key, queue=queue
+        )
 
 
 if TYPE_CHECKING:
@@ -189,9 +195,9 @@ def failure_headers(
     reason: str | None,
 ) -> dict[str, object]:
     """Build the headers of a retry or archive copy: the producer's plus our bookkeeping."""
-    previous = message.headers
+    previous = message.bookkeeping(names, registration.route.queue)
     now = _now()
-    headers = wire.own_headers_removed(previous, names.retry_prefix)
+    headers = wire.own_headers_removed(message.headers, names.retry_prefix)
     headers.update(
         {
             wire.ATTEMPT: attempts,
@@ -230,6 +236,21 @@ def copy_envelope(
         body=message.body,
         properties=properties,
         mandatory=True,
+    )
+
+
+def archive_envelope(
+    message: ReceivedMessage,
+    headers: Mapping[str, object],
+    names: ServiceNames,
+    registration: HandlerRegistration,
+) -> Envelope:
+    """The copy that parks a message in its handler's archive, through the recover exchange."""
+    return copy_envelope(
+        message,
+        headers,
+        exchange=names.recover_exchange,
+        routing_key=registration.route.archive_queue,
     )
 
 
@@ -306,8 +327,8 @@ def delivery_for(
     app: EventsApp, registration: HandlerRegistration, message: ReceivedMessage
 ) -> Delivery[Headers]:
     """Describe a delivery for the handler: producer headers only, attempt counted from 1."""
+    ours = message.bookkeeping(app.names, registration.route.queue)
     props = message.properties
-    headers = message.headers
 
     def text(name: str) -> str | None:
         value = props.get(name)
@@ -316,14 +337,14 @@ def delivery_for(
     return Delivery(
         event=registration.route.event,
         queue=registration.route.queue,
-        routing_key=str(headers.get(wire.ORIGINAL_ROUTING_KEY, message.routing_key)),
-        exchange=str(headers.get(wire.ORIGINAL_EXCHANGE, message.exchange)),
-        headers=wire.own_headers_removed(headers, app.names.retry_prefix),
+        routing_key=str(ours.get(wire.ORIGINAL_ROUTING_KEY, message.routing_key)),
+        exchange=str(ours.get(wire.ORIGINAL_EXCHANGE, message.exchange)),
+        headers=wire.own_headers_removed(message.headers, app.names.retry_prefix),
         message_id=text("message_id"),
         correlation_id=text("correlation_id"),
         reply_to=text("reply_to"),
         message_type=text("type"),
-        attempt=wire.header_count(headers, wire.ATTEMPT) + 1,
+        attempt=wire.header_count(ours, wire.ATTEMPT) + 1,
         redelivered=message.redelivered,
         properties=props,
     )
@@ -368,7 +389,8 @@ def timed_out(
     Runs in the worker's main process, where Celery reports the timeout; raises
     ``Reject`` when the broker does not confirm the copy, like the task body does.
     """
-    attempt = wire.header_count(message.headers, wire.ATTEMPT) + 1
+    ours = message.bookkeeping(app.names, registration.route.queue)
+    attempt = wire.header_count(ours, wire.ATTEMPT) + 1
     return _retry_or_archive(app, registration, message, error, attempt)
 
 
@@ -415,9 +437,7 @@ def _archive(
     headers = failure_headers(
         message, app.names, registration, attempts=attempts, error=error, reason=reason
     )
-    envelope = copy_envelope(
-        message, headers, exchange="", routing_key=registration.route.archive_queue
-    )
+    envelope = archive_envelope(message, headers, app.names, registration)
     logger.error(
         "Archiving a message of %s (%s) after %d attempt(s): %s",
         registration.route.queue,

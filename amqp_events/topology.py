@@ -8,7 +8,11 @@ For a service ``billing`` handling ``orders.created`` on the ``events`` exchange
 
     events (topic) --orders.created--> billing.orders.created <--rk=queue-- billing:recover
     billing:retry.<ms> (fanout) -> queue billing:retry.<ms>  (ttl <ms>, dead-letter billing:recover)
-    billing:archive                                          (ttl, max-length)
+    billing:archive (ttl, max-length)                        <--rk=queue-- billing:recover
+
+Every copy the runtime makes of a message reaches its queue through the recover
+exchange, which is how a worker tells its own bookkeeping headers from a producer's
+(``amqp_events.trust``).
 """
 
 from __future__ import annotations
@@ -135,6 +139,10 @@ class ServiceNames:
         """Fanout exchange and queue that hold messages for ``delay_ms`` milliseconds."""
         return f"{self.retry_prefix}{delay_ms}"
 
+    def is_handler_queue(self, queue: str) -> bool:
+        """Tell whether a queue name is one of this service's handler queues."""
+        return queue.startswith(f"{self.service}.")
+
     def archive_queue(self, event: str | None = None) -> str:
         """The service's archive, or the archive of one event with its own limits."""
         return f"{self.service}:archive" if event is None else f"{self.service}:archive.{event}"
@@ -255,6 +263,7 @@ def service_topology(
                 ),
             )
         )
+        bind(recover.name, route.archive_queue, route.archive_queue)
     return Topology(
         exchanges=tuple(exchanges.values()),
         queues=tuple(queues.values()),

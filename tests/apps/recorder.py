@@ -62,6 +62,7 @@ def make_handler(event: str, env: Mapping[str, str], app: EventsApp) -> Handler:
             "redelivered": delivery.redelivered,
             "pid": os.getpid(),
             "routing_key": delivery.routing_key,
+            "exchange": delivery.exchange,
             "message_id": delivery.message_id,
             "headers": {k: str(v) for k, v in delivery.headers.items()},
         }

@@ -126,6 +126,7 @@ def test_the_public_api_is_exactly_what_all_lists() -> None:
         "schema",
         "signature",
         "topology",
+        "trust",
         "wire",
         "archive",
         "cli",
