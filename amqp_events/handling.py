@@ -210,11 +210,17 @@ def failure_headers(
             wire.LAST_FAILURE: now,
         }
     )
-    # Counters of the message's whole life: how often operators replayed it and how
-    # often a lost worker returned it. They outlive each failure's bookkeeping.
-    for counter in (wire.REPLAYS, wire.DELIVERIES):
-        if counter in previous:
-            headers[counter] = previous[counter]
+    # Facts of the message's whole life: how often operators replayed it, how often a
+    # lost worker returned it, and the producer's properties that our copies do not
+    # carry. They outlive each failure's bookkeeping.
+    for kept in (
+        wire.REPLAYS,
+        wire.DELIVERIES,
+        wire.ORIGINAL_EXPIRATION,
+        wire.ORIGINAL_DELIVERY_MODE,
+    ):
+        if kept in previous:
+            headers[kept] = previous[kept]
     if reason is not None:
         headers[wire.REASON] = reason
     if error is not None:
@@ -227,9 +233,22 @@ def failure_headers(
 def copy_envelope(
     message: ReceivedMessage, headers: Mapping[str, object], *, exchange: str, routing_key: str
 ) -> Envelope:
-    """Copy a message with new headers; body and every other property stay as they were."""
+    """Copy a message with new headers; body and every other property stay as they were.
+
+    Except the properties that would let the copy vanish before the retry delay or the
+    archive's limits say so (``wire.HELD_PROPERTIES``): a producer's expiration, or a
+    transient delivery mode that a broker restart drops. The copy keeps the producer's
+    values as headers; handlers still see them in ``Delivery.properties``.
+    """
     properties = dict(message.properties)
-    properties["application_headers"] = dict(headers)
+    copied = dict(headers)
+    for name, (header, replacement) in wire.HELD_PROPERTIES.items():
+        value = properties.pop(name, None)
+        if value is not None and value != replacement:
+            copied[header] = value
+        if replacement is not None:
+            properties[name] = replacement
+    properties["application_headers"] = copied
     return Envelope(
         exchange=exchange,
         routing_key=routing_key,
@@ -329,6 +348,9 @@ def delivery_for(
     """Describe a delivery for the handler: producer headers only, attempt counted from 1."""
     ours = message.bookkeeping(app.names, registration.route.queue)
     props = message.properties
+    held = {name: ours[h] for name, (h, _) in wire.HELD_PROPERTIES.items() if h in ours}
+    if held:  # a copy of ours: show the properties as the producer sent them
+        props = {**props, **held}
 
     def text(name: str) -> str | None:
         value = props.get(name)

@@ -4,7 +4,8 @@ The body of every event is exactly its payload as JSON. Event identity travels i
 routing key and the AMQP ``type`` property; delivery bookkeeping travels in headers
 prefixed ``x-amqp-events-``, which are the only thing a retry or an archive adds to a
 message. Everything else (body bytes, message_id, correlation_id, priority, other
-headers) is carried over unchanged.
+headers) is carried over unchanged, except the two properties that would let a copy
+vanish (``HELD_PROPERTIES``): those move into headers.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Final
 __all__ = [
     "ARCHIVE_HEADERS",
     "HEADER_PREFIX",
+    "HELD_PROPERTIES",
     "JsonValue",
     "decode_json",
     "encode_json",
@@ -62,6 +64,17 @@ LAST_FAILURE: Final = "x-amqp-events-last-failure"
 """UTC time of the last failure, ISO 8601."""
 REPLAYS: Final = "x-amqp-events-replays"
 """Number of times an operator replayed the message from the archive."""
+ORIGINAL_EXPIRATION: Final = "x-amqp-events-original-expiration"
+"""The producer's ``expiration`` property, which no copy of ours carries."""
+ORIGINAL_DELIVERY_MODE: Final = "x-amqp-events-original-delivery-mode"
+"""The producer's transient ``delivery_mode`` (1); every copy of ours is persistent (2)."""
+
+HELD_PROPERTIES: Final = {
+    "expiration": (ORIGINAL_EXPIRATION, None),
+    "delivery_mode": (ORIGINAL_DELIVERY_MODE, 2),
+}
+"""Properties that would let a copy of ours vanish: the header that keeps the producer's
+value, and the value the copy has instead (None: the property is left out)."""
 
 ARCHIVE_HEADERS: Final = (
     ATTEMPT,

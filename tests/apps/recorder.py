@@ -63,6 +63,8 @@ def make_handler(event: str, env: Mapping[str, str], app: EventsApp) -> Handler:
             "pid": os.getpid(),
             "routing_key": delivery.routing_key,
             "exchange": delivery.exchange,
+            "expiration": delivery.properties.get("expiration"),
+            "delivery_mode": delivery.properties.get("delivery_mode"),
             "message_id": delivery.message_id,
             "headers": {k: str(v) for k, v in delivery.headers.items()},
         }
