@@ -22,9 +22,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import amqp
-from amqp.exceptions import NotFound
 
 from amqp_events import trust, wire
+from amqp_events.declare import queue_depth
 from amqp_events.errors import ArchiveError, PublishError
 from amqp_events.publisher import Envelope, Publisher, amqp_connection, masked_url
 from amqp_events.topology import ServiceNames
@@ -203,17 +203,6 @@ def _matcher(
     return matches
 
 
-def _queue_depth(connection: amqp.Connection, queue: str) -> int | None:
-    """Messages ready in ``queue``, or None when it does not exist."""
-    channel = connection.channel()
-    try:
-        declared = channel.queue_declare(queue, passive=True)
-    except NotFound:
-        return None  # the broker closed that channel, not the connection
-    channel.close()
-    return declared[1] if declared else 0
-
-
 class Archive:
     """The archive queues of one service on one broker."""
 
@@ -259,7 +248,7 @@ class Archive:
             names = archive.names
             candidates = [names.archive_queue(), *(names.archive_queue(e) for e in events)]
             with archive._connection() as connection:
-                found = [q for q in candidates if _queue_depth(connection, q) is not None]
+                found = [q for q in candidates if queue_depth(connection, q) is not None]
             archive.queues = tuple(found) or archive.queues
         return archive
 
@@ -283,7 +272,7 @@ class Archive:
                 connection.close()
 
     def _depth(self, connection: amqp.Connection, queue: str) -> int:
-        depth = _queue_depth(connection, queue)
+        depth = queue_depth(connection, queue)
         if depth is not None:
             return depth
         why = "has a worker of the service ever started?"

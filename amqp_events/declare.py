@@ -13,7 +13,7 @@ from amqp.exceptions import NotFound, PreconditionFailed
 from amqp_events.errors import TopologyError
 from amqp_events.topology import Exchange, Queue, Topology
 
-__all__ = ["PlanItem", "declare", "plan"]
+__all__ = ["PlanItem", "declare", "plan", "queue_depth"]
 
 
 @contextmanager
@@ -79,6 +79,17 @@ def declare(topology: Topology, connection: amqp.Connection) -> None:
                 ) from error
         for binding in topology.bindings:
             channel.queue_bind(binding.queue, binding.exchange, binding.routing_key)
+
+
+def queue_depth(connection: amqp.Connection, queue: str) -> int | None:
+    """Messages ready in ``queue``, or None when it does not exist."""
+    channel = connection.channel()
+    try:
+        declared = channel.queue_declare(queue, passive=True)
+    except NotFound:
+        return None  # the broker closed that channel, not the connection
+    channel.close()
+    return declared[1] if declared else 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,15 @@ from celery import Task
 from celery.exceptions import Reject
 
 from amqp_events import trust, wire
-from amqp_events.errors import PayloadError, PermanentFailure, PublishError
+from amqp_events.declare import declare, queue_depth
+from amqp_events.errors import (
+    BrokerUnavailableError,
+    PayloadError,
+    PermanentFailure,
+    PublishError,
+    PublishTimeoutError,
+    TopologyError,
+)
 from amqp_events.events import Delivery, Headers
 from amqp_events.policy import delay_ms
 from amqp_events.publisher import Envelope
@@ -474,15 +482,74 @@ def _archive(
 def _publish_or_reject(
     app: EventsApp, envelope: Envelope, registration: HandlerRegistration, purpose: str
 ) -> None:
+    """Publish a retry or archive copy; raise ``Reject`` when the broker does not take it.
+
+    A copy the broker refuses (no exchange, no queue, a closed channel, a nack) may
+    have found part of the topology deleted under the running worker, such as the
+    archive queue or a retry bucket: the topology is declared again and the copy sent
+    once more. A copy that still fails is rejected to the handler queue's dead-letter
+    route, which parks it in the archive, but only while the archive queue exists; a
+    rejected message would be dropped otherwise, so it goes back to its queue instead.
+    """
+    route = registration.route
     try:
         app.publisher.publish(envelope)
+        return
     except PublishError as error:
+        failure = error
+    archive_exists: bool | None = True
+    if not isinstance(failure, _UNANSWERED):
+        archive_exists = _restore_topology(app, registration)
+        if archive_exists is None:
+            try:
+                app.publisher.publish(envelope)
+                return
+            except PublishError as error:
+                failure = error
+    if archive_exists is False:
         logger.error(
-            "Could not %s a message of %s (%s); rejecting it so the queue's dead-letter "
-            "route parks it in %s.",
+            "Could not %s a message of %s (%s), and the archive queue %s is missing; "
+            "returning the message to its queue.",
             purpose,
-            registration.route.queue,
-            error,
-            registration.route.archive_queue,
+            route.queue,
+            failure,
+            route.archive_queue,
         )
-        raise Reject(str(error), requeue=False) from error
+        raise Reject(str(failure), requeue=True) from failure
+    logger.error(
+        "Could not %s a message of %s (%s); rejecting it so the queue's dead-letter "
+        "route parks it in %s.",
+        purpose,
+        route.queue,
+        failure,
+        route.archive_queue,
+    )
+    raise Reject(str(failure), requeue=False) from failure
+
+
+# The broker did not answer, so nothing says part of the topology is missing.
+_UNANSWERED = (BrokerUnavailableError, PublishTimeoutError)
+
+
+def _restore_topology(app: EventsApp, registration: HandlerRegistration) -> bool | None:
+    """Declare the service's topology again.
+
+    None when that worked; otherwise whether the handler's archive queue exists.
+    """
+    service, archive = app.names.service, registration.route.archive_queue
+    try:
+        with app.connection_for_write() as kombu_connection:
+            kombu_connection.connect()
+            connection = kombu_connection.connection
+            try:
+                declare(app.topology(), connection)
+            except TopologyError as error:
+                logger.error(
+                    "Could not declare the topology of service %r again: %s", service, error
+                )
+                return queue_depth(connection, archive) is not None
+    except Exception as error:  # noqa: BLE001 - the broker cannot tell, so keep the message
+        logger.error("Could not declare the topology of service %r again: %s", service, error)
+        return False
+    logger.warning("Declared the topology of service %r again: part of it was missing.", service)
+    return None

@@ -1,4 +1,4 @@
-"""Parked messages stay parked: a producer's expiration, a transient delivery mode."""
+"""Parked messages stay parked: a deleted archive, a producer's expiration, a transient mode."""
 
 from __future__ import annotations
 
@@ -29,6 +29,41 @@ def _send(
     body = json.dumps({"id": message_id, "action": action}).encode()
     properties.setdefault("content_type", "application/json")
     broker.publish(service.exchange, EVENT, body, message_id=message_id, **properties)
+
+
+def test_failed_events_are_parked_when_the_archive_queue_was_deleted_under_the_worker(
+    broker: Broker,
+    recorder_service: Callable[..., Service],
+    start_worker: Callable[..., WorkerProcess],
+) -> None:
+    service = recorder_service("deleted", (EVENT,), retry="0.2")
+    worker = start_worker(service)
+    app = build_app(service.env)
+    bucket = app.names.retry_bucket(200)
+    channel = broker.connection.channel()
+    channel.queue_delete(service.archive)  # an operator "cleans up" a queue without consumers
+    channel.queue_delete(bucket)
+    channel.close()
+
+    sent = [f"p{n}" for n in range(3)] + [f"f{n}" for n in range(3)]
+    for message_id in sent:
+        _send(broker, service, message_id, "permanent" if message_id[0] == "p" else "fail")
+
+    wait_for(
+        lambda: broker.exists(service.archive) and broker.depth(service.archive) == len(sent),
+        timeout=30,
+        what=f"{len(sent)} parked messages",
+    )
+    parked = {m.message_id or "": m for m in Archive.for_app(app).list()}
+    assert sorted(parked) == sorted(sent), "every failed event is in the archive"
+    assert {k: m.reason for k, m in parked.items()} == {
+        **{f"p{n}": "permanent-failure" for n in range(3)},
+        **{f"f{n}": "handler-failed" for n in range(3)},
+    }
+    assert all(m.attempts == 2 for k, m in parked.items() if k[0] == "f"), "retried once"
+    assert broker.depth(service.queue(EVENT)) == 0
+    assert "Declared the topology of service" in worker.tail(200)
+    record("archive queue deleted under a worker", f"{len(parked)} of {len(sent)} parked, 0 lost")
 
 
 def test_archived_copies_outlive_the_producers_expiration_and_are_persistent(
@@ -82,4 +117,41 @@ def test_a_retry_waits_its_whole_delay_however_short_the_producers_expiration(
     record(
         "producer expiration on retry copies",
         f"300 ms expiration, 2 s retry: came after {gap:.2f} s",
+    )
+
+
+def test_a_failed_event_stays_in_its_queue_while_its_archive_cannot_be_declared_again(
+    broker: Broker,
+    recorder_service: Callable[..., Service],
+    start_worker: Callable[..., WorkerProcess],
+) -> None:
+    service = recorder_service("kept", (EVENT,), retry="")
+    worker = start_worker(service, concurrency=1)
+    app = build_app(service.env)
+    recover = app.names.recover_exchange
+    # The archive is deleted, and an exchange of another type in the recover exchange's
+    # place makes declaring the topology again fail: nothing can park the event.
+    channel = broker.connection.channel()
+    channel.queue_delete(service.archive)
+    channel.exchange_delete(recover)
+    channel.exchange_declare(recover, "fanout", durable=True, auto_delete=False)
+    channel.close()
+
+    _send(broker, service, "k1", "permanent")
+    wait_for(lambda: len(service.records()) >= 3, timeout=15, what="the event tried again")
+    assert "returning the message to its queue" in worker.tail(200)
+    assert not broker.exists(service.archive)
+
+    broker.delete_exchange(recover)  # an operator removes the impostor
+    wait_for(
+        lambda: broker.exists(service.archive) and broker.depth(service.archive) == 1,
+        timeout=30,
+        what="the event parked once the topology could be declared",
+    )
+    [parked] = Archive.for_app(app).list()
+    assert (parked.message_id, parked.reason) == ("k1", "permanent-failure")
+    wait_for(lambda: broker.depth(service.queue(EVENT)) == 0, timeout=10, what="an empty queue")
+    tries = len(service.records())
+    record(
+        "archive missing and not declarable", f"kept in its queue for {tries} tries, then parked"
     )

@@ -139,7 +139,12 @@ def test_a_retry_copy_the_broker_refuses_parks_the_original_and_the_next_retry_w
     pid = worker.process.pid
     app = build_app(service.env)
     bucket = app.names.retry_bucket(30_000)
-    broker.delete_exchange(bucket)  # the retry copy's publish now fails with 404
+    # Someone re-creates the retry exchange with another type: the retry copy is now
+    # unroutable, and declaring the topology again fails on the conflict.
+    broker.delete_exchange(bucket)
+    channel = broker.connection.channel()
+    channel.exchange_declare(bucket, "direct", durable=True, auto_delete=False)
+    channel.close()
 
     broker.publish(service.exchange, EVENT, b'{"id": "r1", "action": "fail"}', message_id="r1")
     wait_for(lambda: broker.depth(service.archive) == 1, timeout=15, what="the rejected event")
@@ -151,7 +156,8 @@ def test_a_retry_copy_the_broker_refuses_parks_the_original_and_the_next_retry_w
     assert broker.depth(bucket) == 0
     assert "Could not retry a message" in worker.tail()
 
-    declare(app.topology(), broker.connection)  # an operator restores the topology
+    broker.delete_exchange(bucket)  # an operator restores the topology
+    declare(app.topology(), broker.connection)
     broker.publish(service.exchange, EVENT, b'{"id": "r2", "action": "fail"}', message_id="r2")
     wait_for(lambda: broker.depth(bucket) == 1, timeout=15, what="the next retry copy")
     assert broker.depth(service.archive) == 1
