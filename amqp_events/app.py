@@ -24,6 +24,7 @@ from amqp_events.policy import (
 )
 from amqp_events.publisher import Batch, Envelope, Publisher, amqp_connection
 from amqp_events.signature import kwargs_decoder, kwargs_encoder
+from amqp_events.task_options import check_task_options
 from amqp_events.topology import (
     Exchange,
     HandlerRoute,
@@ -194,8 +195,9 @@ class EventsApp(Celery):
         """Register a function as the handler of an event; it receives the payload's fields.
 
         The function runs as a Celery task in the worker. ``retry`` and ``archive``
-        override the app's policies for this handler; other keyword arguments are Celery
-        task options such as ``time_limit`` or ``rate_limit``.
+        override the app's policies for this handler; other keyword arguments are the
+        Celery task options a handler honours: ``time_limit``, ``soft_time_limit`` and
+        ``rate_limit``.
         """
         check_name(name, "Event name")
 
@@ -226,7 +228,12 @@ class EventsApp(Celery):
         archive: ArchivePolicy | None = None,
         **task_options: Any,
     ) -> HandlerRegistration:
-        """Register ``callback`` for ``incoming`` as a Celery task on the service's own queue."""
+        """Register ``callback`` for ``incoming`` as a Celery task on the service's own queue.
+
+        ``task_options`` are the Celery task options a handler honours
+        (``amqp_events.task_options``); any other raises ``ConfigurationError``.
+        """
+        check_task_options(incoming.name, task_options)
         queue = self.names.handler_queue(incoming.name)
         check_name(queue, "Queue name")
         if queue in self._handlers:

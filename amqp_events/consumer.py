@@ -313,5 +313,11 @@ class EventConsumerStep(bootsteps.ConsumerStep):
             utc=True,
         )
         signals.task_received.send(sender=c, request=request)
+        # The handler's rate_limit, as Celery's default strategy applies it: the bucket
+        # hands the request to the pool once a token is free.
+        bucket = None if c.disable_rate_limits else c.task_buckets[task.name]
+        if bucket is not None:
+            c._limit_task(request, bucket, 1)
+            return
         task_reserved(request)
         c.on_task_request(request)

@@ -109,6 +109,7 @@ def recorder_service(
         url: str | None = None,
         own_archive: tuple[str, ...] = (),
         time_limit: float | None = None,
+        task_options: dict[str, Any] | None = None,
     ) -> Service:
         name = f"{unique}-{suffix}"
         env = {
@@ -123,6 +124,7 @@ def recorder_service(
             "AE_QUEUE_TYPE": queue_type,
             "AE_OWN_ARCHIVE": ",".join(own_archive),
             "AE_TIME_LIMIT": "" if time_limit is None else str(time_limit),
+            "AE_TASK_OPTIONS": json.dumps(task_options or {}),
         }
         service = Service(
             name=name,

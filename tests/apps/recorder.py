@@ -10,7 +10,8 @@ payload's ``action`` field, and record ``phase: done`` when they return: ``ok``,
 Environment: AMQP_URL, AE_SERVICE, AE_EXCHANGE, AE_EVENTS (comma separated), AE_OUT,
 AE_FLAG, AE_RETRY (comma separated seconds), AE_DELIVERY_LIMIT, AE_QUEUE_TYPE, AE_OWN_ARCHIVE
 (comma separated events whose handlers get archive limits of their own), AE_TIME_LIMIT
-(Celery's hard time limit of every handler, seconds).
+(Celery's hard time limit of every handler, seconds), AE_TASK_OPTIONS (more Celery task
+options of every handler, as a JSON object).
 """
 
 from __future__ import annotations
@@ -112,9 +113,9 @@ def build_app(env: Mapping[str, str]) -> EventsApp:
         queue_type="quorum" if env.get("AE_QUEUE_TYPE") == "quorum" else "classic",
     )
     own_archive = set(env.get("AE_OWN_ARCHIVE", "").split(","))
-    options: dict[str, Any] = (
-        {"time_limit": float(env["AE_TIME_LIMIT"])} if env.get("AE_TIME_LIMIT") else {}
-    )
+    options: dict[str, Any] = json.loads(env.get("AE_TASK_OPTIONS") or "{}")
+    if env.get("AE_TIME_LIMIT"):
+        options["time_limit"] = float(env["AE_TIME_LIMIT"])
     for event in filter(None, env.get("AE_EVENTS", "").split(",")):
         app.add_handler(
             IncomingEvent(name=event, decode=decode),

@@ -125,6 +125,7 @@ def test_the_public_api_is_exactly_what_all_lists() -> None:
         "publisher",
         "schema",
         "signature",
+        "task_options",
         "topology",
         "trust",
         "wire",
