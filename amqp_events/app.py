@@ -190,13 +190,15 @@ class EventsApp(Celery):
         binding_keys: Iterable[str] = (),
         retry: RetryPolicy | None = None,
         archive: ArchivePolicy | None = None,
+        max_priority: int | None = None,
         **task_options: Any,
     ) -> Callable[[Callable[..., object]], Callable[..., object]]:
         """Register a function as the handler of an event; it receives the payload's fields.
 
         The function runs as a Celery task in the worker. ``retry`` and ``archive``
-        override the app's policies for this handler; other keyword arguments are the
-        Celery task options a handler honours: ``time_limit``, ``soft_time_limit`` and
+        override the app's policies for this handler; ``max_priority`` makes its queue
+        hand out events by their AMQP priority. Other keyword arguments are the Celery
+        task options a handler honours: ``time_limit``, ``soft_time_limit`` and
         ``rate_limit``.
         """
         check_name(name, "Event name")
@@ -208,6 +210,7 @@ class EventsApp(Celery):
                 decode=decode,
                 binding_keys=tuple(binding_keys),
                 exchange=ExchangeSpec(exchange),
+                max_priority=max_priority,
             )
 
             def call(payload: dict[str, JsonValue], delivery: Delivery[Headers]) -> None:
@@ -257,6 +260,7 @@ class EventsApp(Celery):
                 if archive_policy == self.settings.archive
                 else self.names.archive_queue(incoming.name)
             ),
+            extra_arguments=self._priority_arguments(incoming),
         )
         registration = HandlerRegistration(incoming=incoming, callback=callback, route=route)
         self._handlers[queue] = registration
@@ -266,6 +270,24 @@ class EventsApp(Celery):
             run_handler
         )
         return registration
+
+    def _priority_arguments(self, incoming: IncomingEvent[Any]) -> tuple[tuple[str, int], ...]:
+        """The handler queue's ``x-max-priority``, checked; none without ``max_priority``."""
+        value = incoming.max_priority
+        if value is None:
+            return ()
+        if type(value) is not int or not 1 <= value <= 255:
+            raise ConfigurationError(
+                f"max_priority of the handler of event {incoming.name!r} must be a whole number "
+                f"from 1 to 255 (RabbitMQ recommends at most 10), got {value!r}."
+            )
+        if self.settings.queue_type == "quorum":
+            raise ConfigurationError(
+                f"The handler of event {incoming.name!r} asks for max_priority, but RabbitMQ "
+                "refuses x-max-priority on quorum queues (queue_type='quorum'); RabbitMQ 4 "
+                "quorum queues hand out priorities 5 and above first by themselves."
+            )
+        return (("x-max-priority", value),)
 
     @property
     def handlers(self) -> Mapping[str, HandlerRegistration]:

@@ -164,6 +164,8 @@ class IncomingEvent(Generic[T_co]):
     exchange: ExchangeSpec = ExchangeSpec()
     message_types: frozenset[str] = frozenset()
     """Values of the AMQP ``type`` property accepted besides the event name."""
+    max_priority: int | None = None
+    """Highest AMQP priority the handler queue orders by (``x-max-priority``); None: FIFO."""
 
     @property
     def keys(self) -> tuple[str, ...]:

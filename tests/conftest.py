@@ -110,6 +110,7 @@ def recorder_service(
         own_archive: tuple[str, ...] = (),
         time_limit: float | None = None,
         task_options: dict[str, Any] | None = None,
+        max_priority: int | None = None,
     ) -> Service:
         name = f"{unique}-{suffix}"
         env = {
@@ -125,6 +126,7 @@ def recorder_service(
             "AE_OWN_ARCHIVE": ",".join(own_archive),
             "AE_TIME_LIMIT": "" if time_limit is None else str(time_limit),
             "AE_TASK_OPTIONS": json.dumps(task_options or {}),
+            "AE_MAX_PRIORITY": "" if max_priority is None else str(max_priority),
         }
         service = Service(
             name=name,

@@ -11,7 +11,8 @@ Environment: AMQP_URL, AE_SERVICE, AE_EXCHANGE, AE_EVENTS (comma separated), AE_
 AE_FLAG, AE_RETRY (comma separated seconds), AE_DELIVERY_LIMIT, AE_QUEUE_TYPE, AE_OWN_ARCHIVE
 (comma separated events whose handlers get archive limits of their own), AE_TIME_LIMIT
 (Celery's hard time limit of every handler, seconds), AE_TASK_OPTIONS (more Celery task
-options of every handler, as a JSON object).
+options of every handler, as a JSON object), AE_MAX_PRIORITY (every handler queue's
+``max_priority``).
 """
 
 from __future__ import annotations
@@ -118,7 +119,11 @@ def build_app(env: Mapping[str, str]) -> EventsApp:
         options["time_limit"] = float(env["AE_TIME_LIMIT"])
     for event in filter(None, env.get("AE_EVENTS", "").split(",")):
         app.add_handler(
-            IncomingEvent(name=event, decode=decode),
+            IncomingEvent(
+                name=event,
+                decode=decode,
+                max_priority=int(env["AE_MAX_PRIORITY"]) if env.get("AE_MAX_PRIORITY") else None,
+            ),
             make_handler(event, env, app),
             archive=ArchivePolicy(max_length=100) if event in own_archive else None,
             **options,
