@@ -7,7 +7,7 @@
     amqp-events archive show    --app billing.app MESSAGE_ID
     amqp-events archive replay  --app billing.app --event orders.created --dry-run
     amqp-events archive purge   --app billing.app --reason invalid-payload --yes
-    amqp-events topology plan   --app billing.app
+    amqp-events topology plan   --app billing.app --management http://rabbitmq:15672
     amqp-events topology declare --app billing.app
 
 Exit status: 0 success, 1 threshold exceeded or some replays failed, 2 usage or
@@ -29,8 +29,9 @@ import kombu
 from amqp_events.app import DEFAULT_BROKER_URL, EventsApp
 from amqp_events.archive import Archive, ArchivedMessage
 from amqp_events.declare import declare, plan
-from amqp_events.errors import AmqpEventsError
+from amqp_events.errors import AmqpEventsError, TopologyError
 from amqp_events.handling import Reason
+from amqp_events.management import ManagementApi, plan_policies
 from amqp_events.publisher import masked_url
 
 __all__ = ["main"]
@@ -277,19 +278,47 @@ def cmd_topology(args: argparse.Namespace, out: TextIO) -> int:
             )
             return 0
         items = plan(topology, connection.connection)
+    api = (
+        ManagementApi(args.management, broker_url=app.broker_url)
+        if args.management
+        else ManagementApi.of_broker(app.broker_url)
+    )
+    try:
+        found, unknown = plan_policies(topology, api)
+    except TopologyError as error:
+        seen = (
+            f"not visible. {error} AMQP cannot read policies, and a policy can shorten the "
+            "archive's TTL or length while every declare succeeds: pass --management URL, or "
+            "run 'rabbitmqctl list_queues name policy' and 'rabbitmqctl list_policies' on the "
+            "broker."
+        )
+    else:
+        items.extend(found)
+        late = (
+            f" {len(unknown)} queue(s) are too new for the plugin's statistics to show their "
+            "policies yet: plan again in a few seconds."
+            if unknown
+            else ""
+        )
+        seen = (
+            f"read from the management API at {api.describe()}, as of its last statistics "
+            f"(collected every 5 s by default); queues still to create are not checked.{late}"
+        )
     counts = {action: sum(i.action == action for i in items) for action in _PLAN_ACTIONS}
     for item in items:
         detail = f"  ({item.detail})" if item.detail else ""
         out.write(f"{item.action:>8}  {item.kind:<8} {item.name}{detail}\n")
     out.write(
         f"{counts['create']} to create, {counts['exists']} existing as declared, "
-        f"{counts['conflict']} in conflict; AMQP cannot list bindings, so 'topology "
-        f"declare' applies all {counts['bind']} (adding one that exists changes nothing).\n"
+        f"{counts['conflict']} in conflict, {counts['override']} overridden by a broker "
+        f"policy; AMQP cannot list bindings, so 'topology declare' applies all "
+        f"{counts['bind']} (adding one that exists changes nothing).\n"
+        f"Broker policies: {seen}\n"
     )
-    return 1 if counts["conflict"] else 0
+    return 1 if counts["conflict"] or counts["override"] else 0
 
 
-_PLAN_ACTIONS = ("create", "exists", "conflict", "bind")
+_PLAN_ACTIONS = ("create", "exists", "conflict", "bind", "override", "policy")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -374,6 +403,13 @@ def _parser() -> argparse.ArgumentParser:
         sub = topology_actions.add_parser(name, help=text)
         sub.add_argument("--app", required=True, help="Import path of the service's events app.")
         sub.set_defaults(run=cmd_topology)
+        if name == "plan":
+            sub.add_argument(
+                "--management",
+                metavar="URL",
+                help="RabbitMQ management API that shows the broker policies on the queues "
+                "(default: the broker's host, port 15672, with the broker's credentials).",
+            )
     return parser
 
 

@@ -98,7 +98,9 @@ class PlanItem:
 
     kind: Literal["exchange", "queue", "binding"]
     name: str
-    action: Literal["exists", "create", "conflict", "bind"]
+    action: Literal["exists", "create", "conflict", "bind", "override", "policy"]
+    """``override``: a broker policy changes a limit we declare; ``policy``: one applies
+    without changing any (both from ``amqp_events.management``)."""
     detail: str = ""
 
 

@@ -46,18 +46,28 @@ def missing_tools() -> str | None:
 
 
 class PrivateNode:
-    """A detached RabbitMQ node with its own name, ports and data directory."""
+    """A detached RabbitMQ node with its own name, ports and data directory.
 
-    def __init__(self) -> None:
+    ``management=True`` enables the management plugin on a free port of its own.
+    """
+
+    def __init__(self, *, management: bool = False) -> None:
         self.port = _free_port()
         self.name = f"amqpevents{self.port}@localhost"
         self.base = Path(tempfile.mkdtemp(prefix="amqp-events-node-"))
-        (self.base / "enabled_plugins").write_text("[].\n")
-        (self.base / "rabbitmq.conf").write_text(
+        self.management_port = _free_port() if management else None
+        config = (
             f"listeners.tcp.default = {self.port}\n"
             "loopback_users.guest = true\n"
             "disk_free_limit.absolute = 1MB\n"
         )
+        if self.management_port is not None:
+            config += (
+                f"management.tcp.port = {self.management_port}\nmanagement.tcp.ip = 127.0.0.1\n"
+            )
+        plugins = "rabbitmq_management" if management else ""
+        (self.base / "enabled_plugins").write_text(f"[{plugins}].\n")
+        (self.base / "rabbitmq.conf").write_text(config)
         self.env = {
             **os.environ,
             "RABBITMQ_NODENAME": self.name,
@@ -79,6 +89,13 @@ class PrivateNode:
     def url(self) -> str:
         """AMQP URL of the node."""
         return f"amqp://guest:guest@127.0.0.1:{self.port}//"
+
+    @property
+    def management_url(self) -> str:
+        """URL of the node's management HTTP API (only with ``management=True``)."""
+        if self.management_port is None:
+            raise RuntimeError("This node was started without the management plugin.")
+        return f"http://127.0.0.1:{self.management_port}"
 
     def ctl(self, *args: str, timeout: float = 60) -> str:
         """Run ``rabbitmqctl`` against this node and return its output."""
