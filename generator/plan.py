@@ -118,6 +118,8 @@ class Received:
     messages: tuple[ReceivedMessage, ...]
     retry: Retry | None
     archive: Archive | None
+    max_priority: int | None = None
+    """The handler queue's ``x-max-priority``, when its operations' bindings give priorities."""
 
     @property
     def message_types(self) -> tuple[str, ...]:
@@ -261,6 +263,7 @@ def _received(service: Service, types: TypesModule, both_sides: bool) -> tuple[R
                 messages=tuple(received),
                 retry=event.retry,
                 archive=event.archive,
+                max_priority=event.max_priority,
             )
         )
     return tuple(result)

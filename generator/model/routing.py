@@ -64,6 +64,12 @@ class Inbound:
         """The archive setting of the first operation that has one."""
         return next((op.archive for op in self.operations if op.archive is not None), None)
 
+    @property
+    def max_priority(self) -> int | None:
+        """The highest AMQP ``priority`` the operations' bindings give: the queue orders by it."""
+        priorities = [op.publish.priority for op in self.operations if op.publish.priority]
+        return max(priorities) if priorities else None
+
 
 def inbound_events(operations: Iterable[Operation], *, both_sides: bool) -> tuple[Inbound, ...]:
     """The events the service receives, by address, in document order."""

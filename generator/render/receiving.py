@@ -39,6 +39,8 @@ def _incoming(received: Received) -> Brackets:
     fields["message_types"] = call(
         "frozenset", brackets("", "{", "}", [py_str(t) for t in received.message_types])
     )
+    if received.max_priority is not None:
+        fields["max_priority"] = repr(received.max_priority)
     return call("amqp_events.IncomingEvent", **fields)
 
 

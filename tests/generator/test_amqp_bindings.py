@@ -89,3 +89,21 @@ def test_two_sends_of_one_message_with_other_publish_options_warn(
     [warning] = [d for d in compiled.diagnostics if "publish options" in d.message]
     assert "'sendCreatedAgain'" in warning.message and "'sendCreated'" in warning.message
     assert warning.location.pointer == "/operations/sendCreatedAgain"
+
+
+def test_a_receive_operations_priority_orders_its_handler_queue_by_priority(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    spec = SPEC.replace(
+        "  onPaid: {action: receive, channel: {$ref: '#/channels/paid'}}",
+        "  onPaid:\n    action: receive\n    channel: {$ref: '#/channels/paid'}\n"
+        "    bindings: {amqp: {priority: 5}}",
+    )
+    compiled = compile_spec(spec)
+    assert compiled.tree is not None, [d.render() for d in compiled.diagnostics]
+    handlers = compiled.tree.files["pkg/handlers.py"]
+    assert handlers.count("max_priority=") == 1
+    assert "max_priority=5" in handlers
+    plain = compile_spec(SPEC)
+    assert plain.tree is not None
+    assert "max_priority" not in plain.tree.files["pkg/handlers.py"], "a send's priority is its own"
