@@ -10,10 +10,14 @@ was confirmed by the broker:
   message cannot be handled at all (wrong content type, not JSON, fails its schema,
   another event's ``type``); a copy with failure headers went to the archive.
 
-If the broker does not confirm that copy, the task rejects the message without
-requeue, and the handler queue's dead-letter route parks it in the archive instead:
-never lost, never looping. A handler killed by its hard ``time_limit`` never returns
-here; the worker's main process treats it as a failed attempt (``timed_out``).
+A copy that finds part of the topology deleted is sent again once it is declared
+again. If the broker still does not take the copy, the task rejects the message
+without requeue, and the handler queue's dead-letter route parks it in the archive
+instead: never lost, never looping; only while the archive queue itself is missing and
+cannot be declared does the message go back to its queue. A handler killed by its hard
+``time_limit`` never returns here; the worker's main process treats it as a failed
+attempt (``timed_out``). What a message's own ``x-amqp-events-*`` headers say is
+believed only as ``amqp_events.trust`` allows.
 """
 
 from __future__ import annotations
