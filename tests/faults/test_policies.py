@@ -13,22 +13,12 @@ import pytest
 
 from amqp_events.cli import load_app, main
 from amqp_events.declare import declare
+from tests.support.app_module import app_module
 from tests.support.broker import Broker, wait_for
 from tests.support.figures import record
 from tests.support.private_node import PrivateNode, _free_port
 
 pytestmark = pytest.mark.broker
-
-
-def _app_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unique: str, url: str) -> str:
-    module = "policies_" + unique.replace("-", "_")
-    (tmp_path / f"{module}.py").write_text(
-        "from amqp_events import IncomingEvent, events_app\n"
-        f"app = events_app({unique!r}, broker_url={url!r}, exchange={unique + '-events'!r})\n"
-        "app.add_handler(IncomingEvent(name='a.b', decode=lambda d, _: d), lambda p, _: None)\n"
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))
-    return module
 
 
 def _plan(module: str, *extra: str) -> tuple[int, str]:
@@ -43,7 +33,7 @@ def test_plan_reports_a_policy_that_shortens_the_archives_ttl(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    module = _app_module(tmp_path, monkeypatch, unique, management_node.url)
+    module = app_module(tmp_path, monkeypatch, unique, management_node.url, event="a.b")
     app = load_app(module)
     broker = Broker(management_node.url)
     try:
@@ -101,7 +91,7 @@ def test_plan_says_it_cannot_see_policies_when_no_management_api_answers(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    module = _app_module(tmp_path, monkeypatch, unique, amqp_url)
+    module = app_module(tmp_path, monkeypatch, unique, amqp_url, event="a.b")
     nowhere = f"http://127.0.0.1:{_free_port()}"
     try:
         status, output = _plan(module, "--management", nowhere)

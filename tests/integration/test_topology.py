@@ -10,6 +10,7 @@ import pytest
 from amqp_events import ArchivePolicy, IncomingEvent, RetryPolicy, TopologyError, events_app
 from amqp_events.cli import load_app, main
 from amqp_events.declare import declare, plan
+from tests.support.app_module import app_module
 from tests.support.broker import Broker
 
 pytestmark = pytest.mark.broker
@@ -67,13 +68,7 @@ def test_the_topology_command_plans_declares_and_plans_again(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    module = "topology_" + unique.replace("-", "_")
-    (tmp_path / f"{module}.py").write_text(
-        "from amqp_events import IncomingEvent, events_app\n"
-        f"app = events_app({unique!r}, broker_url={amqp_url!r}, exchange={unique + '-events'!r})\n"
-        "app.add_handler(IncomingEvent(name='a.b.c', decode=lambda d, _: d), lambda p, _: None)\n"
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))
+    module = app_module(tmp_path, monkeypatch, unique, amqp_url, event="a.b.c")
     out = io.StringIO()
     try:
         assert main(["topology", "plan", "--app", f"{module}.app"], out=out) == 0
