@@ -2,7 +2,7 @@
 
 The pipeline, one module per stage: ``load`` (YAML/JSON with line numbers) ->
 ``validate`` (the AsyncAPI structure) -> ``resolve`` (schema ``$ref``s) -> ``model``
-(what the document means) -> ``types`` (payload types) -> ``plan`` (Python names) ->
+(what the document means) -> ``payloads`` (payload types) -> ``plan`` (Python names) ->
 ``render`` (templates) -> ``format`` -> ``output`` (write, or compare for ``--check``).
 ``pipeline`` runs them; ``cli`` is the command line.
 """

@@ -14,9 +14,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from generator.diagnostics import Diagnostic
+from generator.payloads import TypeRoot
+from generator.payloads.keywords import is_object, subschemas
 from generator.schema_graph import SchemaGraph
-from generator.types import TypeRoot
-from generator.types.keywords import is_object, subschemas
 
 __all__ = ["MAX_INLINE_NESTING", "MAX_NESTING", "TooDeep", "nesting_problems", "too_deep"]
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import types as types_stage
+from generator import payloads as payloads_stage
 from generator.diagnostics import Diagnostic, Location, errors_in, render_all
 from generator.documents import Documents
 from generator.format import finish, finish_all
@@ -19,6 +19,7 @@ from generator.model import Service, build_model
 from generator.names import package_problem
 from generator.nesting import nesting_problems
 from generator.output import Drift, Tree, WriteReport, compare_tree, write_tree
+from generator.payloads import TypeRoot, TypesModule
 from generator.plan import plan_package, reserved_names
 from generator.render.package import (
     TYPES_MODULES,
@@ -28,7 +29,6 @@ from generator.render.package import (
 )
 from generator.resolve import ResolvedSchemas, resolve_schemas
 from generator.schema_graph import SchemaGraph
-from generator.types import TypeRoot, TypesModule
 from generator.validate import unused_components, validate
 from generator.validate.extensions import SERVICE_NAME
 
@@ -156,7 +156,7 @@ def _output_problem(output: Path) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class _Front:
-    """The document read, checked and modelled: what the types stage starts from."""
+    """The document read, checked and modelled: what the payloads stage starts from."""
 
     documents: Documents | None
     schemas: ResolvedSchemas | None
@@ -229,7 +229,7 @@ def compile_document(
     found.extend(nesting_problems(graph, service.roots))
     if errors_in(found):
         return Compiled(None, _unique(found))
-    stage = build_types or types_stage.build_types
+    stage = build_types or payloads_stage.build_types
     reserved = reserved_names(service, both_sides=options.both_sides)
     try:
         types = stage(graph, service.roots, reserved_names=reserved)

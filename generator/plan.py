@@ -22,8 +22,8 @@ from generator.model import (
     inbound_events,
 )
 from generator.names import constant_name, pascal_name, safe_identifier, snake_name, unique
+from generator.payloads import RootBinding, TypesModule
 from generator.render.literals import py_str, summary
-from generator.types import RootBinding, TypesModule
 
 __all__ = [
     "PACKAGE_NAMES",
@@ -174,7 +174,7 @@ def _scaffold_class(service: str) -> str:
 
 
 def reserved_names(service: Service, *, both_sides: bool) -> frozenset[str]:
-    """Names the types stage must leave alone: the package's own and every ``fire_*``."""
+    """Names the payloads stage must leave alone: the package's own and every ``fire_*``."""
     sends = _sends(service, both_sides)
     fire = _names(((op.channel, m) for op, m in sends), "fire_")
     return PACKAGE_NAMES | frozenset(fire)

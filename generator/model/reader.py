@@ -17,9 +17,9 @@ from generator.documents import Documents, Node, RefProblem, is_reference, parse
 from generator.model.amqp import read_exchange
 from generator.model.traits import field_layers, merge_nodes, merge_patch
 from generator.model.values import Channel, CorrelationId, Message, Parameter
+from generator.payloads import TypeRoot
 from generator.resolve import ResolvedSchemas
 from generator.schema_graph import JsonSchema
-from generator.types import TypeRoot
 from generator.validate import Version
 from generator.validate.common import correlation_location, parameter_names
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from generator.diagnostics import Location
-from generator.types import TypeRoot
+from generator.payloads import TypeRoot
 
 __all__ = [
     "Archive",
@@ -220,4 +220,4 @@ class Service:
     """The document's file name, as generated files mention it."""
     operations: tuple[Operation, ...]
     roots: tuple[TypeRoot, ...]
-    """Every payload and headers schema, in document order, for the types stage."""
+    """Every payload and headers schema, in document order, for the payloads stage."""

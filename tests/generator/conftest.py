@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator.diagnostics import Diagnostic
+from generator.payloads import build_types as real_build_types
 from generator.pipeline import Compiled, Options, TypesStage, compile_document
-from generator.types import build_types as real_build_types
 from tests.generator.summary import MANIFEST_COUNTS
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
@@ -19,7 +19,7 @@ SHARED = Path(__file__).resolve().parents[3] / "shared"
 
 @pytest.fixture(scope="session")
 def build_types() -> TypesStage:
-    """The types stage the pipeline uses (a fixture, so a test can swap it)."""
+    """The payloads stage the pipeline uses (a fixture, so a test can swap it)."""
     return real_build_types
 
 

@@ -113,7 +113,7 @@ def test_an_internal_defect_is_a_sentence_and_exit_3(
     def broken(*args: object, **kwargs: object) -> object:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("generator.types.build_types", broken)
+    monkeypatch.setattr("generator.payloads.build_types", broken)
     spec = tmp_path / "ok.yaml"
     spec.write_text("asyncapi: 3.0.0\ninfo: {title: Ok, version: '1'}\n")
     status, _, err = _cli(str(spec), "-o", str(tmp_path / "out"))

@@ -10,7 +10,7 @@ import shutil
 import sys
 
 from generator.diagnostics import errors_in, render_all
-from generator.types import build_types
+from generator.payloads import build_types
 from tests.golden.cases import cases
 
 

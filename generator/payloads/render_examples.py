@@ -1,0 +1,76 @@
+"""Render ``examples.py``: the spec's examples and a check that each round-trips."""
+
+from __future__ import annotations
+
+from generator.payloads.layout import INDENT, Doc, Group, Seq, call, join_lines, text
+from generator.payloads.literals import json_text
+from generator.payloads.model import TypeModel
+from generator.payloads.source import SourceText, all_lines
+
+__all__ = ["render_examples"]
+
+MODULE_DOC = (
+    """The AsyncAPI document's examples of each payload, and a check that they round-trip."""
+)
+
+ROUNDTRIP_DOC = """Validate, decode and re-encode every example; describe each one that changes.
+
+An example passes when it satisfies its schema and encoding what decoding made of it
+gives the same JSON text again: every string exactly as written (a decoded
+``date-time``, ``time`` or ``uuid`` keeps its string, so ``2024-01-01T00:00:00.000Z``
+stays so), numbers by value (``12 == 12.0``, but ``true`` is not ``1``) and objects
+regardless of key order. An empty list means every example passed.
+"""
+
+
+def render_examples(model: TypeModel) -> str:
+    """The source of ``examples.py``."""
+    out = SourceText()
+    checks: list[Doc] = []
+    for root in model.roots:
+        if root.examples_constant is None:
+            continue
+        out.add(
+            f"{root.examples_constant}: Final[tuple[JsonValue, ...]] = codec.load_examples(",
+            *json_text(list(root.examples), indent=INDENT),
+            ")",
+        )
+        out.add(*out.docstring(f"Examples of ``{root.label}`` from the document.", indent=0))
+        out.blank(1)
+        checks.append(
+            Seq(
+                (
+                    text("*"),
+                    call(
+                        "codec.roundtrip",
+                        text(out.literal(root.label)),
+                        text(root.examples_constant),
+                        text(f"schemas.{root.schema}"),
+                        text(f"payloads.{root.decode}"),
+                        text(f"payloads.{root.encode}"),
+                    ),
+                )
+            )
+        )
+    if checks:
+        out.blank(1)
+    out.add("def roundtrip_examples() -> list[str]:")
+    out.add(*out.docstring(ROUNDTRIP_DOC, indent=INDENT))
+    if checks:
+        out.add(*join_lines("return ", Group("[", tuple(checks), "]"), indent=INDENT))
+    else:
+        out.add(f"{' ' * INDENT}return []")
+    public = [r.examples_constant for r in model.roots if r.examples_constant]
+    imports = ["from __future__ import annotations", ""]
+    if checks:
+        imports += [
+            "from typing import Final",
+            "",
+            "from amqp_events import codec",
+            "from amqp_events.wire import JsonValue",
+            "",
+            "from . import payloads, schemas",
+            "",
+        ]
+    imports += [*all_lines([*public, "roundtrip_examples"]), "", ""]
+    return out.render(MODULE_DOC, imports)
