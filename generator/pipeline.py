@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from amqp_events.errors import SpecError
 from generator import payloads as payloads_stage
 from generator.diagnostics import Diagnostic, Location, errors_in, render_all
 from generator.documents import Documents
@@ -107,9 +108,6 @@ class CheckResult:
 def _raise_for(diagnostics: Sequence[Diagnostic]) -> None:
     errors = errors_in(diagnostics)
     if errors:
-        # Imported here: the runtime pulls in Celery, which compiling a document never needs.
-        from amqp_events.errors import SpecError  # noqa: PLC0415
-
         raise SpecError(
             f"The AsyncAPI document has {len(errors)} error(s):\n{render_all(errors)}", errors
         )

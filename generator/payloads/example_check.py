@@ -12,6 +12,7 @@ from typing import Any
 
 import fastjsonschema
 
+from amqp_events.schema import FORMATS
 from generator.diagnostics import Diagnostic, Location
 
 __all__ = ["check_examples", "json_problem"]
@@ -49,10 +50,6 @@ def check_examples(
     """The examples that are JSON and satisfy ``schema``, and a warning for each other."""
     if not examples:
         return [], []
-    # Imported here: importing the runtime package starts Celery (a quarter second),
-    # which the generator needs only when a spec has examples.
-    from amqp_events.schema import FORMATS  # noqa: PLC0415
-
     try:
         validate = fastjsonschema.compile(dict(schema), formats=dict(FORMATS), use_default=False)
     except fastjsonschema.JsonSchemaDefinitionException as error:
