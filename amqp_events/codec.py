@@ -36,6 +36,7 @@ from typing import (
     cast,
 )
 
+from amqp_events.addresses import is_routing_word
 from amqp_events.errors import ConfigurationError, PayloadError
 from amqp_events.events import Delivery, Headers
 from amqp_events.schema import FORMATS, SchemaValidator
@@ -725,7 +726,7 @@ def _respelled(left: JsonValue, right: JsonValue) -> tuple[str, str] | None:
 
 def channel_word(name: str, value: str) -> str:
     """Check that a channel parameter is one routing-key word: not empty, no '.', '*' or '#'."""
-    if not value or "." in value or "*" in value or "#" in value:
+    if not is_routing_word(value):
         raise ConfigurationError(
             f"Channel parameter {name!r} must be one routing-key word, not empty and without "
             f"'.', '*' or '#', got {value!r}."

@@ -8,12 +8,12 @@ its payload.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any, Generic, Literal, TypeVar
 
+from amqp_events.addresses import binding_key, inside_word_pattern
 from amqp_events.schema import SchemaValidator
 from amqp_events.topology import ExchangeType
 from amqp_events.wire import JsonValue
@@ -24,31 +24,12 @@ __all__ = [
     "Headers",
     "IncomingEvent",
     "OutgoingEvent",
-    "address_binding_key",
 ]
 
 T_contra = TypeVar("T_contra", contravariant=True)
 T_co = TypeVar("T_co", covariant=True)
 H_co = TypeVar("H_co", covariant=True)
 H = TypeVar("H")
-
-_PARAMETER = re.compile(r"\{[^{}]*\}")
-
-
-def address_binding_key(address: str) -> str:
-    """A topic binding key for an address: each word holding a ``{parameter}`` becomes ``*``."""
-    return ".".join("*" if _PARAMETER.search(w) else w for w in address.split("."))
-
-
-@lru_cache(maxsize=1024)
-def _inside_word_pattern(address: str) -> re.Pattern[str] | None:
-    """The exact routing keys of an address whose binding key is coarser, else None."""
-    words = address.split(".")
-    if not any(_PARAMETER.search(w) and not _PARAMETER.fullmatch(w) for w in words):
-        return None
-    literal = (re.escape(text) for text in _PARAMETER.split(address))
-    return re.compile("[^.]*".join(literal))
-
 
 Headers = Mapping[str, object]
 """Application headers as they arrived, without our bookkeeping headers."""
@@ -170,7 +151,7 @@ class IncomingEvent(Generic[T_co]):
     @property
     def keys(self) -> tuple[str, ...]:
         """The routing keys the handler queue is bound with (from the name if not given)."""
-        return self.binding_keys or (address_binding_key(self.name),)
+        return self.binding_keys or (binding_key(self.name),)
 
     def matches_routing_key(self, routing_key: str) -> bool:
         """Tell whether a routing key is an address of this event.
@@ -179,7 +160,7 @@ class IncomingEvent(Generic[T_co]):
         inside a word (``lights/{id}/on``) is bound with ``*``, which lets in other
         events' keys too; the worker drops those copies.
         """
-        pattern = _inside_word_pattern(self.name)
+        pattern = inside_word_pattern(self.name)
         return pattern is None or pattern.fullmatch(routing_key) is not None
 
     def accepts_type(self, message_type: str | None) -> bool:

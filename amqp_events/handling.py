@@ -65,8 +65,6 @@ logger = logging.getLogger(__name__)
 
 _MAX_ERROR_CHARS = 1000
 _MAX_TRACEBACK_CHARS = 4000
-# kombu labels a bytes body it did not serialize "binary": the bytes as they are.
-_ACCEPTED_ENCODINGS = frozenset({"", "utf-8", "utf8", "identity", "binary"})
 
 
 class Reason(enum.StrEnum):
@@ -315,7 +313,7 @@ def _check_readable(registration: HandlerRegistration, message: ReceivedMessage)
             ),
         )
     encoding = props.get("content_encoding") or ""
-    if not isinstance(encoding, str) or encoding.lower() not in _ACCEPTED_ENCODINGS:
+    if not isinstance(encoding, str) or not wire.is_plain_encoding(encoding):
         raise _Parked(
             Reason.UNSUPPORTED_CONTENT,
             PayloadError(

@@ -1,26 +1,65 @@
-"""Retry and archive policies: plain values, checked on construction."""
+"""Retry and archive policies: plain values, checked on construction.
+
+The bounds and the exponential ladder here are also what the generator checks and
+builds from a document's ``x-amqp-events-retry`` and ``-archive`` extensions, so a
+document that validates never makes a package that fails when it is imported.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Final, Literal
 
 from amqp_events.errors import ConfigurationError
 
-__all__ = ["DEFAULT_ARCHIVE", "DEFAULT_RETRY", "ArchivePolicy", "QueueType", "RetryPolicy"]
+__all__ = [
+    "DEFAULT_ARCHIVE",
+    "DEFAULT_BACKOFF",
+    "DEFAULT_RETRY",
+    "MAX_DELAY",
+    "MIN_DELAY",
+    "ArchivePolicy",
+    "Backoff",
+    "QueueType",
+    "RetryPolicy",
+]
 
 QueueType = Literal["classic", "quorum"]
 
 _DAY_SECONDS = 24 * 60 * 60
-# RabbitMQ caps x-message-ttl at 2^32 - 1 milliseconds (about 49 days).
-_MAX_TTL_SECONDS = (2**32 - 1) / 1000
+MIN_DELAY: Final = 0.001
+"""The shortest delay or ttl, in seconds: one millisecond."""
+MAX_DELAY: Final = (2**32 - 1) / 1000
+"""The longest delay or ttl, in seconds: RabbitMQ caps x-message-ttl at 2^32 - 1 ms."""
 
 
 def _check_delay(delay: float, what: str) -> None:
-    if not 0.001 <= delay <= _MAX_TTL_SECONDS:
+    if not MIN_DELAY <= delay <= MAX_DELAY:
         raise ConfigurationError(
-            f"{what} must be between 0.001 and {_MAX_TTL_SECONDS:.0f} seconds, got {delay!r}."
+            f"{what} must be between {MIN_DELAY} and {MAX_DELAY:.0f} seconds, got {delay!r}."
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """An exponential ladder of retry delays: start, start*factor, ... capped at the maximum."""
+
+    max_retries: int = 8
+    interval_start: float = 1.0
+    interval_factor: float = 2.0
+    interval_max: float = 3600.0
+
+    @property
+    def delays(self) -> tuple[float, ...]:
+        """The ladder's delays in seconds, one per retry."""
+        return tuple(
+            min(self.interval_start * self.interval_factor**n, self.interval_max)
+            for n in range(self.max_retries)
+        )
+
+
+DEFAULT_BACKOFF: Final = Backoff()
+"""The ladder a handler without its own policy retries on: 1, 2, 4 ... 128 seconds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +72,7 @@ class RetryPolicy:
     ``RetryPolicy(delays=())`` archives on the first failure.
     """
 
-    delays: tuple[float, ...] = field(default=(1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0))
+    delays: tuple[float, ...] = field(default=DEFAULT_BACKOFF.delays)
 
     def __post_init__(self) -> None:
         delays = tuple(float(d) for d in self.delays)
@@ -44,11 +83,11 @@ class RetryPolicy:
     @classmethod
     def exponential(
         cls,
-        max_retries: int = 8,
+        max_retries: int = DEFAULT_BACKOFF.max_retries,
         *,
-        interval_start: float = 1.0,
-        interval_factor: float = 2.0,
-        interval_max: float = 3600.0,
+        interval_start: float = DEFAULT_BACKOFF.interval_start,
+        interval_factor: float = DEFAULT_BACKOFF.interval_factor,
+        interval_max: float = DEFAULT_BACKOFF.interval_max,
     ) -> RetryPolicy:
         """Build ``max_retries`` delays: start, start*factor, ... capped at interval_max."""
         if max_retries < 0:
@@ -58,10 +97,9 @@ class RetryPolicy:
                 "interval_factor must be 1 or more so delays never shrink, "
                 f"got {interval_factor!r}."
             )
-        delays = tuple(
-            min(interval_start * interval_factor**n, interval_max) for n in range(max_retries)
+        return cls(
+            delays=Backoff(max_retries, interval_start, interval_factor, interval_max).delays
         )
-        return cls(delays=delays)
 
     @property
     def max_retries(self) -> int:

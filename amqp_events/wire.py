@@ -26,6 +26,7 @@ __all__ = [
     "encode_json",
     "header_count",
     "is_json_content_type",
+    "is_plain_encoding",
     "own_headers_removed",
     "parse_json",
     "random_id",
@@ -97,6 +98,8 @@ ARCHIVE_HEADERS: Final = (
 _DEATH_PREFIXES: Final = ("x-first-death-", "x-last-death-")
 
 _JSON_CONTENT_TYPES: Final = frozenset({"application/json", "text/json"})
+# kombu labels a body of bytes it did not serialize "binary": the bytes as they are.
+_PLAIN_ENCODINGS: Final = frozenset({"", "utf-8", "utf8", "identity", "binary"})
 
 
 # A generator of our own, seeded by the OS and reseeded in every forked child: a program
@@ -148,6 +151,11 @@ def is_json_content_type(content_type: str | None) -> bool:
         return True
     media_type = content_type.split(";", 1)[0].strip().lower()
     return media_type in _JSON_CONTENT_TYPES or media_type.endswith("+json")
+
+
+def is_plain_encoding(content_encoding: str | None) -> bool:
+    """Tell whether a content encoding leaves the UTF-8 body as it is (absent does)."""
+    return (content_encoding or "").lower() in _PLAIN_ENCODINGS
 
 
 def own_headers_removed(

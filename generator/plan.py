@@ -11,10 +11,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from amqp_events.events import ExchangeSpec
 from generator.model import (
     Archive,
     Channel,
-    Exchange,
     Message,
     Operation,
     Retry,
@@ -134,7 +134,7 @@ class PackagePlan:
     service: Service
     sent: tuple[Sent, ...]
     received: tuple[Received, ...]
-    exchanges: tuple[Exchange, ...]
+    exchanges: tuple[ExchangeSpec, ...]
     types: TypesModule
     scaffold_module: str
     scaffold_class: str
@@ -269,8 +269,8 @@ def _received(service: Service, types: TypesModule, both_sides: bool) -> tuple[R
     return tuple(result)
 
 
-def _exchanges(service: Service) -> tuple[Exchange, ...]:
-    found: dict[str, Exchange] = {}
+def _exchanges(service: Service) -> tuple[ExchangeSpec, ...]:
+    found: dict[str, ExchangeSpec] = {}
     for operation in service.operations:
         exchange = operation.channel.exchange
         if exchange.name is not None:

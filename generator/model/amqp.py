@@ -6,33 +6,35 @@ warning at the binding's place.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
+from amqp_events.events import ExchangeSpec
+from amqp_events.topology import ExchangeType
+from generator.diagnostics import Location
 from generator.documents import Node
-from generator.model.values import Exchange, ExchangeType, Publish
+from generator.model.values import Publish
 
 if TYPE_CHECKING:
     from generator.model.reader import Reader
 
 __all__ = ["read_exchange", "read_publish"]
 
-_EXCHANGE_TYPES: dict[object, ExchangeType] = {
-    "topic": "topic",
-    "direct": "direct",
-    "fanout": "fanout",
-    "headers": "headers",
-}
+_EXCHANGE_TYPES: dict[object, ExchangeType] = {kind: kind for kind in get_args(ExchangeType)}
 
 
 def _whole(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def read_exchange(reader: Reader, channel: Node) -> Exchange:
-    """The exchange of a channel's AMQP binding; the app's default exchange without one."""
+def read_exchange(reader: Reader, channel: Node) -> tuple[ExchangeSpec, Location]:
+    """The exchange of a channel's AMQP binding and where it is named.
+
+    Without a named exchange it is the app's default, placed at the channel.
+    """
+    default = (ExchangeSpec(), reader.where(channel))
     amqp = reader.amqp(channel.child("bindings"))
     if amqp is None or not isinstance(amqp.value, dict):
-        return Exchange()
+        return default
     exchange = amqp.value.get("exchange")
     if amqp.value.get("is") == "queue":
         reader.warn(
@@ -42,11 +44,14 @@ def read_exchange(reader: Reader, channel: Node) -> Exchange:
             "address as routing key, and publishes to that exchange.",
         )
     if not isinstance(exchange, dict):
-        return Exchange()
-    return _named_exchange(reader, amqp.child("exchange"), exchange)
+        return default
+    named = _named_exchange(reader, amqp.child("exchange"), exchange)
+    return default if named is None else (named, reader.where(amqp.child("exchange")))
 
 
-def _named_exchange(reader: Reader, place: Node, exchange: dict[str, object]) -> Exchange:
+def _named_exchange(
+    reader: Reader, place: Node, exchange: dict[str, object]
+) -> ExchangeSpec | None:
     name = exchange.get("name") if isinstance(exchange.get("name"), str) else None
     kind = exchange.get("type", "topic")
     if kind == "default" or not name:
@@ -62,7 +67,7 @@ def _named_exchange(reader: Reader, place: Node, exchange: dict[str, object]) ->
                 "The AMQP default exchange cannot be bound to; events use the app's "
                 "default topic exchange instead.",
             )
-        return Exchange()
+        return None
     vhost = exchange.get("vhost")
     if isinstance(vhost, str) and vhost not in ("", "/"):
         reader.warn(
@@ -72,12 +77,11 @@ def _named_exchange(reader: Reader, place: Node, exchange: dict[str, object]) ->
         )
     durable = exchange.get("durable", True)
     auto_delete = exchange.get("autoDelete", False)
-    return Exchange(
+    return ExchangeSpec(
         name=str(name),
         type=_EXCHANGE_TYPES.get(kind, "topic"),
         durable=durable is True,
         auto_delete=auto_delete is True,
-        location=reader.where(place),
     )
 
 

@@ -6,6 +6,7 @@ the extensions were validated before, so malformed values cannot reach here.
 
 from __future__ import annotations
 
+from amqp_events.policy import DEFAULT_BACKOFF, Backoff
 from generator.documents import Node
 from generator.model.values import Archive, Retry
 
@@ -21,11 +22,14 @@ def _retry(spec: dict[str, object]) -> Retry:
     delays = spec.get("delays")
     if isinstance(delays, list):
         return Retry(delays=tuple(_number(d, 1.0) for d in delays))
+    default = DEFAULT_BACKOFF
     return Retry(
-        max_retries=int(_number(spec.get("max_retries"), 8)),
-        interval_start=_number(spec.get("interval_start"), 1.0),
-        interval_factor=_number(spec.get("interval_factor"), 2.0),
-        interval_max=_number(spec.get("interval_max"), 3600.0),
+        backoff=Backoff(
+            max_retries=int(_number(spec.get("max_retries"), default.max_retries)),
+            interval_start=_number(spec.get("interval_start"), default.interval_start),
+            interval_factor=_number(spec.get("interval_factor"), default.interval_factor),
+            interval_max=_number(spec.get("interval_max"), default.interval_max),
+        )
     )
 
 

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from amqp_events.addresses import is_routing_word, parameter_names
+from amqp_events.wire import is_json_content_type, is_plain_encoding
 from generator.diagnostics import Diagnostic, Location
 from generator.documents import Documents, Node, RefProblem, is_reference, parse_pointer
 from generator.model.amqp import read_exchange
@@ -21,11 +23,10 @@ from generator.payloads import TypeRoot
 from generator.resolve import ResolvedSchemas
 from generator.schema_graph import JsonSchema
 from generator.validate import Version
-from generator.validate.common import correlation_location, parameter_names
+from generator.validate.common import correlation_location
 
 __all__ = ["Reader", "text_of"]
 
-_JSON_MEDIA = ("application/json", "text/json")
 _ABSENT = object()
 
 
@@ -59,11 +60,6 @@ def _headers_name(site: Node, message: str) -> str:
         trait = tokens[2]
         return trait if trait.lower().endswith("headers") else f"{trait}Headers"
     return f"{message}Headers"
-
-
-def _is_json_media(content_type: str) -> bool:
-    media = content_type.split(";", 1)[0].strip().lower()
-    return media in _JSON_MEDIA or media.endswith("+json")
 
 
 @dataclass
@@ -138,12 +134,14 @@ class Reader:
         if known is not None:
             return known
         value = node.value if isinstance(node.value, dict) else {}
+        exchange, exchange_location = read_exchange(self, node)
         channel = Channel(
             key=key,
             id=channel_id,
             address=address,
             parameters=tuple(self._parameters(node, address)),
-            exchange=read_exchange(self, node),
+            exchange=exchange,
+            exchange_location=exchange_location,
             description=_text(value.get("description")),
             location=self.where(node),
         )
@@ -186,7 +184,7 @@ class Reader:
             return ()
         values = tuple(v for v in node.value if isinstance(v, str))
         for value in values:
-            if not value or any(c in value for c in ".*#"):
+            if not is_routing_word(value):
                 self.error(
                     node,
                     f"The parameter {name!r} lists the value {value!r} in its enum; a "
@@ -240,7 +238,7 @@ class Reader:
         # operation or the path that reached the message.
         type_name = _text(amqp_value.get("messageType")) or own or wire_fallback or fallback
         content_type = text("contentType") or default_content_type or "application/json"
-        if not _is_json_media(content_type):
+        if not is_json_content_type(content_type):
             place = fields.get("contentType", end)
             self.error(
                 place,
@@ -284,7 +282,8 @@ class Reader:
             description=text("description"),
             location=self.where(end),
         )
-        if amqp_value.get("contentEncoding") not in (None, "", "utf-8", "utf8", "identity"):
+        encoding = amqp_value.get("contentEncoding")
+        if not is_plain_encoding(encoding if isinstance(encoding, str) else None):
             self.warn(
                 amqp.child("contentEncoding") if amqp else end,
                 "The AMQP contentEncoding is not applied: bodies are UTF-8 JSON.",

@@ -15,8 +15,9 @@ import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from amqp_events.events import ExchangeSpec
 from generator.diagnostics import Diagnostic
-from generator.model.values import Archive, Channel, Exchange, Message, Operation, Retry
+from generator.model.values import Archive, Channel, Message, Operation, Retry
 
 __all__ = ["Inbound", "check_routing", "inbound_events"]
 
@@ -88,7 +89,7 @@ def _inbound(operations: list[Operation]) -> Inbound:
     return Inbound(tuple(operations), tuple(messages.values()))
 
 
-def _exchange(exchange: Exchange) -> str:
+def _exchange(exchange: ExchangeSpec) -> str:
     return "the app's event exchange" if exchange.name is None else f"exchange {exchange.name!r}"
 
 
@@ -147,27 +148,28 @@ def _type_problems(address: str, messages: Iterable[Message]) -> Iterator[Diagno
             )
 
 
-def _flags(exchange: Exchange) -> str:
+def _flags(exchange: ExchangeSpec) -> str:
     durable = "durable" if exchange.durable else "not durable"
     deleted = "auto-deleted" if exchange.auto_delete else "not auto-deleted"
     return f"type {exchange.type!r}, {durable}, {deleted}"
 
 
 def _declaration_problems(operations: Iterable[Operation]) -> Iterator[Diagnostic]:
-    declared: dict[str, Exchange] = {}
+    declared: dict[str, Channel] = {}
     for operation in operations:
-        exchange = operation.channel.exchange
+        channel = operation.channel
+        exchange = channel.exchange
         if exchange.name is None:
             continue
-        first = declared.setdefault(exchange.name, exchange)
-        if first != exchange:
+        first = declared.setdefault(exchange.name, channel)
+        if first.exchange != exchange:
             yield Diagnostic(
                 "error",
-                exchange.location,
+                channel.exchange_location,
                 f"The exchange {exchange.name!r} is declared here as {_flags(exchange)}, but "
-                f"at {first.location} as {_flags(first)}; RabbitMQ refuses to declare one "
-                "exchange with different settings (PRECONDITION_FAILED). Give every binding "
-                f"of {exchange.name!r} the same type, durable and autoDelete.",
+                f"at {first.exchange_location} as {_flags(first.exchange)}; RabbitMQ refuses "
+                "to declare one exchange with different settings (PRECONDITION_FAILED). Give "
+                f"every binding of {exchange.name!r} the same type, durable and autoDelete.",
             )
 
 
@@ -187,7 +189,7 @@ def _direct_problems(event: Inbound) -> Iterator[Diagnostic]:
         if open_:
             yield Diagnostic(
                 "error",
-                exchange.location,
+                channel.exchange_location,
                 f"{where} has the parameter {open_[0]!r} without an enum, so no binding key "
                 "stands for its values and the handler would receive nothing. Give "
                 f"{open_[0]!r} an enum (the queue is then bound once per value), or use a "
@@ -196,7 +198,7 @@ def _direct_problems(event: Inbound) -> Iterator[Diagnostic]:
         elif count > _MAX_BINDINGS:
             yield Diagnostic(
                 "error",
-                exchange.location,
+                channel.exchange_location,
                 f"{where} takes {count} binding keys, one per combination of its parameters' "
                 f"enum values; at most {_MAX_BINDINGS} are bound. Use a topic exchange, "
                 "which binds one pattern for all values.",
@@ -212,7 +214,7 @@ def _keyless_problems(events: Iterable[Inbound]) -> Iterator[Diagnostic]:
             continue
         yield Diagnostic(
             "warning",
-            exchange.location,
+            event.channel.exchange_location,
             f"The exchange {exchange.name!r} has the type {exchange.type!r}, which ignores "
             f"routing keys: the handler queue of the event {event.address!r} gets every "
             f"message published to {exchange.name!r}, and parks those of other events as "
@@ -223,10 +225,10 @@ def _keyless_problems(events: Iterable[Inbound]) -> Iterator[Diagnostic]:
         if first is not event:
             yield Diagnostic(
                 "error",
-                exchange.location,
+                event.channel.exchange_location,
                 f"The event {event.address!r} is received through the {exchange.type} "
                 f"exchange {exchange.name!r}, and so is the event {first.address!r}, "
-                f"whose exchange is declared at {first.channel.exchange.location}. That "
+                f"whose exchange is declared at {first.channel.exchange_location}. That "
                 "exchange ignores routing keys: each handler queue would get the other "
                 "event's messages too and park them as unknown-event. Give each event its "
                 "own exchange, or use a topic or direct exchange.",

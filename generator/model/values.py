@@ -8,10 +8,12 @@ receive messages on channels. Versions differ only in how they are read (``v2``,
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from amqp_events import addresses
+from amqp_events.events import ExchangeSpec
+from amqp_events.policy import DEFAULT_BACKOFF, Backoff
 from generator.diagnostics import Location
 from generator.payloads import TypeRoot
 
@@ -20,8 +22,6 @@ __all__ = [
     "Channel",
     "CorrelationId",
     "Direction",
-    "Exchange",
-    "ExchangeType",
     "Message",
     "Operation",
     "Parameter",
@@ -31,21 +31,6 @@ __all__ = [
 ]
 
 Direction = Literal["send", "receive"]
-ExchangeType = Literal["topic", "direct", "fanout", "headers"]
-
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-
-
-@dataclass(frozen=True, slots=True)
-class Exchange:
-    """The exchange a channel's events travel through; ``name`` None is the app's default."""
-
-    name: str | None = None
-    type: ExchangeType = "topic"
-    durable: bool = True
-    auto_delete: bool = False
-    location: Location = field(default_factory=lambda: Location(""), compare=False)
-    """Where the binding declares it; exchanges declared alike are equal wherever they are."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,20 +52,17 @@ class Channel:
     """The channel's name in the document (3.x key, or the 2.x address)."""
     address: str
     parameters: tuple[Parameter, ...] = ()
-    exchange: Exchange = field(default_factory=Exchange)
+    exchange: ExchangeSpec = field(default_factory=ExchangeSpec)
+    """The exchange its AMQP binding names; ``name`` None is the app's default."""
+    exchange_location: Location = field(default_factory=lambda: Location(""), compare=False)
+    """Where the binding names the exchange."""
     description: str = ""
     location: Location = field(default_factory=lambda: Location(""))
 
     @property
     def binding_key(self) -> str:
-        """The address with each word that holds a ``{parameter}`` replaced by ``*``.
-
-        Topic exchanges match whole dot-separated words, so a word that only partly is
-        a parameter (``user-{id}``) still becomes ``*``.
-        """
-        return ".".join(
-            "*" if _PLACEHOLDER.search(word) else word for word in self.address.split(".")
-        )
+        """The address's topic binding key (``amqp_events.addresses.binding_key``)."""
+        return addresses.binding_key(self.address)
 
     @property
     def binding_keys(self) -> tuple[str, ...]:
@@ -102,23 +84,11 @@ class Channel:
     @property
     def parameters_inside_words(self) -> bool:
         """Tell whether some parameter shares its routing-key word with other text."""
-        return any(
-            _PLACEHOLDER.search(word) and not _PLACEHOLDER.fullmatch(word)
-            for word in self.address.split(".")
-        )
+        return addresses.parameters_inside_words(self.address)
 
     def address_parts(self) -> tuple[tuple[str, bool], ...]:
         """The address split into literal text and parameter names (flag True)."""
-        parts: list[tuple[str, bool]] = []
-        position = 0
-        for match in _PLACEHOLDER.finditer(self.address):
-            if match.start() > position:
-                parts.append((self.address[position : match.start()], False))
-            parts.append((match.group(1), True))
-            position = match.end()
-        if position < len(self.address):
-            parts.append((self.address[position:], False))
-        return tuple(parts)
+        return addresses.address_parts(self.address)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,13 +142,10 @@ class Publish:
 
 @dataclass(frozen=True, slots=True)
 class Retry:
-    """``x-amqp-events-retry``: explicit delays, or an exponential ladder."""
+    """``x-amqp-events-retry``: explicit delays, or else an exponential ladder."""
 
     delays: tuple[float, ...] | None = None
-    max_retries: int = 8
-    interval_start: float = 1.0
-    interval_factor: float = 2.0
-    interval_max: float = 3600.0
+    backoff: Backoff = DEFAULT_BACKOFF
 
 
 @dataclass(frozen=True, slots=True)

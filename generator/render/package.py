@@ -42,12 +42,13 @@ def header_line(source: str) -> str:
 def _retry(retry: Retry) -> Brackets:
     if retry.delays is not None:
         return call("amqp_events.RetryPolicy", delays=tuple_of(repr(d) for d in retry.delays))
+    backoff = retry.backoff
     return call(
         "amqp_events.RetryPolicy.exponential",
-        max_retries=repr(retry.max_retries),
-        interval_start=repr(retry.interval_start),
-        interval_factor=repr(retry.interval_factor),
-        interval_max=repr(retry.interval_max),
+        max_retries=repr(backoff.max_retries),
+        interval_start=repr(backoff.interval_start),
+        interval_factor=repr(backoff.interval_factor),
+        interval_max=repr(backoff.interval_max),
     )
 
 

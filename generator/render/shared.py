@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator.model import Exchange
+from amqp_events.events import ExchangeSpec
 from generator.render.layout import Brackets, Expr, Pair, atom, brackets, call
 from generator.render.literals import py_str
 
@@ -23,7 +23,7 @@ def dict_of(pairs: Iterable[tuple[str, Expr | str]]) -> Brackets:
     )
 
 
-def exchange_spec(exchange: Exchange) -> Brackets:
+def exchange_spec(exchange: ExchangeSpec) -> Brackets:
     """``amqp_events.ExchangeSpec(name=..., type=...)`` for a named exchange.
 
     The durable and auto-delete flags are spelled out only when they differ from the

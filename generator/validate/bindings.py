@@ -9,7 +9,9 @@ tools carry them, and they do not change what we generate.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import get_args
 
+from amqp_events.topology import ExchangeType
 from generator.documents import Node
 from generator.validate.checker import Checker, ref_or
 from generator.words import describe, one_of, suggestion
@@ -22,7 +24,8 @@ __all__ = [
     "check_server_bindings",
 ]
 
-EXCHANGE_TYPES = ("topic", "direct", "fanout", "default", "headers")
+EXCHANGE_TYPES = (*get_args(ExchangeType), "default")
+"""The runtime's exchange types, and AsyncAPI's name for the AMQP default exchange."""
 _BINDING_VERSIONS = ("0.1.0", "0.2.0", "0.3.0", "latest")
 
 Field = Callable[[object], str | None]

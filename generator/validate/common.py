@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from amqp_events.addresses import parameter_names
 from generator.documents import Node
 from generator.validate.checker import (
     Checker,
@@ -32,14 +33,12 @@ __all__ = [
     "check_tags",
     "check_url",
     "correlation_location",
-    "parameter_names",
 ]
 
 COMPONENT_KEY = r"[A-Za-z0-9.\-_]+"
 """The spec's syntax for the keys of the Components Object's maps."""
 
 _LOCATION = re.compile(r"\$message\.(header|payload)#(/.*)?")
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _SECURITY_TYPES = (
     "userPassword",
     "apiKey",
@@ -193,11 +192,6 @@ def check_correlation_id(checker: Checker, node: Node) -> None:
             f"The location {location!r} is not a runtime expression into the message; "
             "write '$message.header#/<name>' or '$message.payload#/<pointer>'.",
         )
-
-
-def parameter_names(address: str) -> list[str]:
-    """The ``{name}`` placeholders of a channel address, in order."""
-    return _PLACEHOLDER.findall(address)
 
 
 def check_parameter_map(checker: Checker, node: Node, rule: Rule, address: str | None) -> None:

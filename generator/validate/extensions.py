@@ -1,31 +1,26 @@
 """Rules for our own extensions: ``x-amqp-events-service``, ``-retry`` and ``-archive``.
 
-The limits mirror what ``amqp_events.RetryPolicy`` and ``ArchivePolicy`` accept, so a
-document that validates never produces a package that fails when it is imported.
+The delay bounds and the ladder's defaults are ``amqp_events.policy``'s, so a document
+that validates never produces a package that fails when it is imported.
 """
 
 from __future__ import annotations
 
 import re
 
+from amqp_events.policy import DEFAULT_BACKOFF, MAX_DELAY, MIN_DELAY
 from generator.documents import Node
 from generator.validate.checker import Checker
 from generator.words import describe, one_of
 
 __all__ = [
     "EXPONENTIAL_FIELDS",
-    "MAX_DELAY",
-    "MIN_DELAY",
     "SERVICE_NAME",
     "check_archive",
     "check_retry",
     "check_service",
-    "exponential_delays",
 ]
 
-MIN_DELAY = 0.001
-MAX_DELAY = (2**32 - 1) / 1000
-"""RabbitMQ caps a queue's x-message-ttl at 2^32 - 1 milliseconds."""
 MAX_RETRIES = 100
 SERVICE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{0,199}")
 EXPONENTIAL_FIELDS = ("max_retries", "interval_start", "interval_factor", "interval_max")
@@ -56,13 +51,6 @@ def _delay(checker: Checker, node: Node, what: str) -> float | None:
         )
         return None
     return float(value)  # type: ignore[arg-type]
-
-
-def exponential_delays(
-    max_retries: int, interval_start: float, interval_factor: float, interval_max: float
-) -> tuple[float, ...]:
-    """The delays ``RetryPolicy.exponential`` builds from the same arguments."""
-    return tuple(min(interval_start * interval_factor**n, interval_max) for n in range(max_retries))
 
 
 def check_retry(checker: Checker, node: Node) -> None:
@@ -111,7 +99,7 @@ def _check_delays(checker: Checker, node: Node) -> None:
 
 
 def _check_exponential(checker: Checker, node: Node, value: dict[str, object]) -> None:
-    retries = value.get("max_retries", 8)
+    retries = value.get("max_retries", DEFAULT_BACKOFF.max_retries)
     if not isinstance(retries, int) or isinstance(retries, bool) or not 0 <= retries <= MAX_RETRIES:
         checker.error(
             node.child("max_retries"),
@@ -122,14 +110,14 @@ def _check_exponential(checker: Checker, node: Node, value: dict[str, object]) -
     start = (
         _delay(checker, node.child("interval_start"), "interval_start")
         if "interval_start" in value
-        else 1.0
+        else DEFAULT_BACKOFF.interval_start
     )
     top = (
         _delay(checker, node.child("interval_max"), "interval_max")
         if "interval_max" in value
-        else 3600.0
+        else DEFAULT_BACKOFF.interval_max
     )
-    factor = value.get("interval_factor", 2.0)
+    factor = value.get("interval_factor", DEFAULT_BACKOFF.interval_factor)
     if not _is_number(factor) or not 1 <= factor <= 1000:  # type: ignore[operator]
         checker.error(
             node.child("interval_factor"),

@@ -107,3 +107,35 @@ def test_a_receive_operations_priority_orders_its_handler_queue_by_priority(
     plain = compile_spec(SPEC)
     assert plain.tree is not None
     assert "max_priority" not in plain.tree.files["pkg/handlers.py"], "a send's priority is its own"
+
+
+def test_a_content_encoding_the_runtime_reads_as_it_is_needs_no_warning(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    # kombu labels a body of bytes it did not serialize "binary", and the runtime reads
+    # such a body as it is; a document that says so describes what happens.
+    for encoding in ("binary", "utf-8", "identity"):
+        spec = SPEC.replace(
+            "      Created: {payload: {type: object}}",
+            "      Created:\n"
+            "        payload: {type: object}\n"
+            f"        bindings: {{amqp: {{contentEncoding: {encoding}}}}}",
+        )
+        compiled = compile_spec(spec)
+        assert compiled.tree is not None, [d.render() for d in compiled.diagnostics]
+        assert not [d for d in compiled.diagnostics if "contentEncoding" in d.message], encoding
+
+
+def test_a_content_encoding_the_runtime_refuses_is_reported(
+    compile_spec: Callable[..., Compiled],
+) -> None:
+    spec = SPEC.replace(
+        "      Created: {payload: {type: object}}",
+        "      Created:\n"
+        "        payload: {type: object}\n"
+        "        bindings: {amqp: {contentEncoding: gzip}}",
+    )
+    compiled = compile_spec(spec)
+    [warning] = [d for d in compiled.diagnostics if "contentEncoding" in d.message]
+    assert warning.level == "warning"
+    assert warning.location.pointer.endswith("/bindings/amqp/contentEncoding")

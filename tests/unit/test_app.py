@@ -114,6 +114,7 @@ def test_bad_names_are_refused_with_a_sentence() -> None:
 def test_the_public_api_is_exactly_what_all_lists() -> None:
     exported = {name for name in dir(amqp_events) if not name.startswith("_")}
     modules = {
+        "addresses",
         "app",
         "binding",
         "consumer",

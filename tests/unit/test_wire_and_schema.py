@@ -46,6 +46,15 @@ def test_json_is_strict_and_compact() -> None:
     assert not wire.is_json_content_type("text/plain")
 
 
+def test_plain_encodings_leave_the_body_as_it_is() -> None:
+    # kombu labels bytes it did not serialize "binary"; the generator reads a document's
+    # contentEncoding with this same rule.
+    for encoding in (None, "", "utf-8", "UTF8", "identity", "binary"):
+        assert wire.is_plain_encoding(encoding), encoding
+    assert not wire.is_plain_encoding("gzip")
+    assert not wire.is_plain_encoding("base64")
+
+
 def test_header_counters_ignore_nonsense() -> None:
     assert wire.header_count({wire.ATTEMPT: 3}, wire.ATTEMPT) == 3
     assert wire.header_count({wire.ATTEMPT: "3"}, wire.ATTEMPT) == 0
