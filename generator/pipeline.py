@@ -21,10 +21,11 @@ from generator.names import package_problem
 from generator.nesting import nesting_problems
 from generator.output import Drift, Tree, WriteReport, compare_tree, write_tree
 from generator.payloads import TypeRoot, TypesModule
-from generator.plan import plan_package, reserved_names
+from generator.plan import fire_names, plan_package
 from generator.render.package import (
-    TYPES_MODULES,
-    header_line,
+    PAYLOAD_MODULES,
+    header_lines,
+    package_names,
     render_package,
     render_scaffold,
 )
@@ -228,7 +229,8 @@ def compile_document(
     if errors_in(found):
         return Compiled(None, _unique(found))
     stage = build_types or payloads_stage.build_types
-    reserved = reserved_names(service, both_sides=options.both_sides)
+    # The package's __init__ re-exports the payload types beside its own names and fire_*.
+    reserved = package_names() | fire_names(service, both_sides=options.both_sides)
     try:
         types = stage(graph, service.roots, reserved_names=reserved)
     except RecursionError:
@@ -248,8 +250,8 @@ def compile_document(
     if errors_in(found):
         return Compiled(None, _unique(found))
     plan = plan_package(service, types, both_sides=options.both_sides)
-    rendered = render_package(plan, header=header_line(service.source))
-    verified = {f"{service.package}/{name}" for name in TYPES_MODULES}
+    rendered = render_package(plan, header=header_lines(service.source))
+    verified = {f"{service.package}/{name}" for name in PAYLOAD_MODULES}
     files = finish_all(rendered, verified=rendered.keys() if not verify else verified)
     scaffold_path, scaffold_text = render_scaffold(plan)
     tree = Tree(

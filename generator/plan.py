@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from amqp_events.events import ExchangeSpec
+from generator.emit.literals import summary
 from generator.model import (
     Archive,
     Channel,
@@ -23,38 +24,16 @@ from generator.model import (
 )
 from generator.names import constant_name, pascal_name, safe_identifier, snake_name, unique
 from generator.payloads import RootBinding, TypesModule
-from generator.render.literals import py_str, summary
 
 __all__ = [
-    "PACKAGE_NAMES",
     "PackagePlan",
     "Param",
     "Received",
     "ReceivedMessage",
     "Sent",
+    "fire_names",
     "plan_package",
-    "reserved_names",
 ]
-
-PACKAGE_NAMES = frozenset(
-    {
-        "SERVICE",
-        "Any",
-        "Handlers",
-        "register_handlers",
-        "bind",
-        "create_app",
-        "events",
-        "examples",
-        "handlers",
-        "payloads",
-        "publishers",
-        "schemas",
-        "topology",
-        "amqp_events",
-    }
-)
-"""Names the package's ``__init__`` defines itself; payload types must not take them."""
 
 _FIRE_KEYWORDS = frozenset({"payload", "headers", "correlation_id", "message_id"})
 
@@ -65,7 +44,8 @@ class Param:
 
     name: str
     python: str
-    annotation: str
+    enum: tuple[str, ...]
+    """The values it may take (``Literal[...]``); any routing-key word when empty."""
     description: str
 
 
@@ -173,11 +153,10 @@ def _scaffold_class(service: str) -> str:
     return f"{stem if stem[:1].isalpha() else 'Service' + stem}Handlers"
 
 
-def reserved_names(service: Service, *, both_sides: bool) -> frozenset[str]:
-    """Names the payloads stage must leave alone: the package's own and every ``fire_*``."""
+def fire_names(service: Service, *, both_sides: bool) -> frozenset[str]:
+    """Every ``fire_*`` function's name: the package re-exports them beside the payload types."""
     sends = _sends(service, both_sides)
-    fire = _names(((op.channel, m) for op, m in sends), "fire_")
-    return PACKAGE_NAMES | frozenset(fire)
+    return frozenset(_names(((op.channel, m) for op, m in sends), "fire_"))
 
 
 def _parameters(channel: Channel) -> tuple[Param, ...]:
@@ -187,10 +166,7 @@ def _parameters(channel: Channel) -> tuple[Param, ...]:
         python = unique(
             safe_identifier(snake_name(parameter.name, fallback="value"), _FIRE_KEYWORDS), used
         )
-        annotation = "str"
-        if parameter.enum:
-            annotation = f"Literal[{', '.join(py_str(v) for v in parameter.enum)}]"
-        params.append(Param(parameter.name, python, annotation, parameter.description))
+        params.append(Param(parameter.name, python, parameter.enum, parameter.description))
     return tuple(params)
 
 

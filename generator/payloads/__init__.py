@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from generator.diagnostics import Diagnostic, Location
+from generator.emit.module import Module
 from generator.payloads.build import build_model
 from generator.payloads.model import Ref, TypeModel
 from generator.payloads.render_examples import render_examples
@@ -70,14 +71,29 @@ class RootBinding:
 
 @dataclass(frozen=True, slots=True)
 class TypesModule:
-    """The rendered payload modules and how each root maps into them."""
+    """The payload modules, framed but for their header, and how each root maps into them."""
 
     roots: Mapping[str, RootBinding]
-    payloads_source: str
-    schemas_source: str
-    examples_source: str
+    payloads: Module
+    schemas: Module
+    examples: Module
     public_names: tuple[str, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+
+    @property
+    def payloads_source(self) -> str:
+        """The text of ``payloads.py`` without the package's header."""
+        return self.payloads.render()
+
+    @property
+    def schemas_source(self) -> str:
+        """The text of ``schemas.py`` without the package's header."""
+        return self.schemas.render()
+
+    @property
+    def examples_source(self) -> str:
+        """The text of ``examples.py`` without the package's header."""
+        return self.examples.render()
 
 
 def _classes(model: TypeModel, type_name: str) -> frozenset[str] | None:
@@ -122,9 +138,9 @@ def build_types(
     )
     return TypesModule(
         roots=bindings,
-        payloads_source=render_payloads(model),
-        schemas_source=render_schemas(model),
-        examples_source=render_examples(model),
+        payloads=render_payloads(model),
+        schemas=render_schemas(model),
+        examples=render_examples(model),
         public_names=public,
         diagnostics=model.diagnostics,
     )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from generator.payloads.layout import Doc, Seq, subscript, text
-from generator.payloads.literals import python_scalar
+from generator.emit.layout import Doc, Seq, subscript, text
+from generator.emit.literals import scalar
 from generator.payloads.model import ListOf, LiteralOf, MapOf, Nullable, Primitive, TypeExpr
 
 __all__ = ["PRIMITIVES", "annotation", "type_doc"]
@@ -36,7 +36,7 @@ def type_doc(expr: TypeExpr, *, forward: Callable[[str], bool] = _never_forward)
     if isinstance(expr, Primitive):
         return text(PRIMITIVES[expr.name])
     if isinstance(expr, LiteralOf):
-        return subscript("Literal", *(text(python_scalar(v)) for v in expr.values))
+        return subscript("Literal", *(text(scalar(v)) for v in expr.values))
     if isinstance(expr, ListOf):
         return subscript("list", type_doc(expr.item, forward=forward))
     if isinstance(expr, MapOf):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Location
+from generator.emit.imports import Import, Imports
+from generator.payloads import render_examples, render_payloads, render_schemas
 from generator.payloads.embedding import Embedder, self_contained
 from generator.payloads.example_check import check_examples
 from generator.payloads.hints import Hint
@@ -81,6 +83,11 @@ def _settle_union_classes(builder: TypeBuilder) -> None:
             builder.definitions[name] = replace(definition, members=members)
 
 
+def _bound(imports: Iterable[Import]) -> frozenset[str]:
+    """The names ``imports`` bind in a module, which its own names must not take."""
+    return Imports().add(*imports).bound
+
+
 def build_model(
     graph: SchemaGraph, roots: Sequence[RootInput], *, reserved: frozenset[str]
 ) -> TypeModel:
@@ -89,7 +96,13 @@ def build_model(
     root_places = [
         At(schema, f"{location.file}#{location.pointer}") for _, schema, _, location, _ in roots
     ]
-    builder = TypeBuilder(graph, keys=keys, reserved=reserved, roots=root_places)
+    builder = TypeBuilder(
+        graph,
+        keys=keys,
+        reserved=reserved | _bound(render_payloads.IMPORTS.values()),
+        schema_reserved=reserved | _bound(render_schemas.IMPORTS.values()),
+        roots=root_places,
+    )
     key_names = set(builder.key_names.values())
     typed: list[tuple[RootInput, At, Hint, str, bool]] = []
     for root, at in zip(roots, root_places, strict=True):
@@ -110,10 +123,9 @@ def build_model(
         embedder.constant(matcher.constant, target, matcher.doc)
 
     diagnostics: list[Diagnostic] = []
-    example_names = Namespace(reserved | {"annotations", "Final", "JsonValue", "codec"})
-    example_names.claim(["payloads"])
-    example_names.claim(["schemas"])
-    example_names.claim(["roundtrip_examples"])
+    example_names = Namespace(
+        reserved | _bound(render_examples.IMPORTS.values()) | set(render_examples.DEFINED)
+    )
     root_defs: list[RootDef] = []
     for (key, _, name_hint, location, examples), at, hint, type_name, created in typed:
         candidates = [type_name, hint.candidates[0]] if created else [hint.candidates[0]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from generator.payloads.layout import Doc, Seq, call, text, tuple_of
+from generator.emit.layout import Doc, Seq, call, text, tuple_of
 from generator.payloads.model import (
     AliasDef,
     ClassDef,
@@ -75,7 +75,7 @@ class Coders:
         return found.encode, found.decode
 
     def _values(self, expr: LiteralOf) -> Doc:
-        return tuple_of(*(text(self.literal(v)) for v in expr.values))
+        return tuple_of(text(self.literal(v)) for v in expr.values)
 
     # Decoding -----------------------------------------------------------------------
 

@@ -39,29 +39,7 @@ from generator.payloads.typeinfo import Shape
 from generator.payloads.unions import UnionBuilder
 from generator.schema_graph import SchemaGraph
 
-__all__ = ["PAYLOAD_IMPORTS", "TypeBuilder"]
-
-PAYLOAD_IMPORTS = frozenset(
-    {
-        "annotations",
-        "dataclass",
-        "field",
-        "Final",
-        "Literal",
-        "Never",
-        "TypeAlias",
-        "UUID",
-        "codec",
-        "UNSET",
-        "Unset",
-        "JsonValue",
-        "schemas",
-        "payloads",
-        "examples",
-        "_dt",
-    }
-)
-"""Names the payload module imports; generated names never take them."""
+__all__ = ["TypeBuilder"]
 
 _FORMATS: dict[str, PrimitiveName] = {
     "date-time": "datetime",
@@ -90,12 +68,15 @@ class TypeBuilder:
         *,
         keys: list[str],
         reserved: frozenset[str],
+        schema_reserved: frozenset[str],
         roots: Sequence[At] = (),
     ) -> None:
         self.graph = graph
-        self.names = Namespace(reserved | PAYLOAD_IMPORTS)
+        self.names = Namespace(reserved)
+        """Names in ``payloads.py``; ``reserved`` holds every name its frame binds."""
         self.key_names = key_names(keys, graph, self.names)
-        self.schema_names = Namespace(reserved | {"annotations", "Any", "Final", "codec"})
+        self.schema_names = Namespace(schema_reserved)
+        """Names in ``schemas.py``; ``schema_reserved`` holds every name its frame binds."""
         self.definitions: dict[str, Definition] = {}
         self.shapes: dict[str, Shape] = {}
         self.unclaimed: set[str] = set()

@@ -24,7 +24,6 @@ __all__ = [
     "constant_name",
     "function_name",
     "snake",
-    "sort_all",
     "words",
 ]
 
@@ -138,34 +137,6 @@ def constant_name(*texts: str, private: bool = False) -> str:
     if name[0].isdigit():
         name = "SCHEMA_" + name
     return "_" + name if private else name
-
-
-_RUNS = re.compile(r"\d+|\D+")
-
-
-def _all_key(name: str) -> tuple[int, list[tuple[int, tuple[int, int, str] | str]]]:
-    group = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
-    runs: list[tuple[int, tuple[int, int, str] | str]] = []
-    for run in _RUNS.findall(name):
-        if not run[0].isdigit():
-            runs.append((1, run))
-        elif run[0] == "0":
-            # A leading zero makes ruff compare the run as a fraction, digit by digit.
-            runs.append((0, (0, 0, run)))
-        else:
-            runs.append((0, (1, len(run), run)))
-    return group, runs
-
-
-def sort_all(names: Iterable[str]) -> list[str]:
-    """Names in ruff's ``__all__`` order: CONSTANTS, then Classes, then the rest.
-
-    Within a group, names compare character by character and digit runs as numbers,
-    except that a run with a leading zero compares as a fraction (0.2 < 1), as in the
-    natural order (the natord crate) that ruff uses. Identifiers only: every character
-    compared with a digit is then greater than it.
-    """
-    return sorted(set(names), key=_all_key)
 
 
 def _numbered(name: str, number: int) -> str:

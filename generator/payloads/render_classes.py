@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from generator.payloads.hints import NONE
-from generator.payloads.layout import (
-    INDENT,
-    WIDTH,
+from generator.emit.layout import (
     Doc,
     Group,
     Seq,
@@ -15,6 +12,8 @@ from generator.payloads.layout import (
     text,
     tuple_of,
 )
+from generator.emit.width import INDENT, LINE_LENGTH
+from generator.payloads.hints import NONE
 from generator.payloads.model import ClassDef, Field, Nullable
 from generator.payloads.statements import Function, Statements, article
 
@@ -40,10 +39,10 @@ def _field_lines(st: Statements, field: Field) -> list[str]:
     default = "" if field.required else " = UNSET"
     pad = " " * INDENT
     line = f"{pad}{field.attribute}: {base_doc.flat}{suffix}{default}"
-    if len(line) <= WIDTH:
+    if len(line) <= LINE_LENGTH:
         return [line]
     head = f"{pad}{field.attribute}: {base_doc.flat}{suffix}"
-    if default and len(head) + len(" = (") <= WIDTH:
+    if default and len(head) + len(" = (") <= LINE_LENGTH:
         # ruff splits the right-hand side first: the default goes in parentheses.
         return [f"{head} = (", f"{pad * 2}{default.removeprefix(' = ')}", f"{pad})"]
     if suffix or isinstance(base_doc, Text):
@@ -109,7 +108,7 @@ def _decoder(st: Statements, cls: ClassDef) -> Function:
         value = call(function, text("obj"), wire, coders.decoder(field.type))
         keywords.append(coders.keyword(field.attribute, value))
     if cls.extra is not None:
-        known = tuple_of(*(text(st.out.literal(w)) for w in cls.extra.known))
+        known = tuple_of(text(st.out.literal(w)) for w in cls.extra.known)
         value = call("codec.extra_properties", text("obj"), known, coders.decoder(cls.extra.value))
         keywords.append(coders.keyword(cls.extra.attribute, value))
     # The object is checked even when the class has nothing to read from it.

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from generator.payloads.layout import INDENT, Doc, Group, Seq, call, join_lines, text
-from generator.payloads.literals import json_text
-from generator.payloads.model import TypeModel
-from generator.payloads.source import SourceText, all_lines
+from collections.abc import Mapping
 
-__all__ = ["render_examples"]
+from generator.emit.imports import Import
+from generator.emit.layout import Doc, Group, Seq, call, join_lines, text
+from generator.emit.literals import json_text
+from generator.emit.module import Module
+from generator.emit.width import INDENT
+from generator.payloads.model import TypeModel
+
+__all__ = ["DEFINED", "IMPORTS", "render_examples"]
 
 MODULE_DOC = (
     """The AsyncAPI document's examples of each payload, and a check that they round-trip."""
@@ -23,9 +27,22 @@ regardless of key order. An empty list means every example passed.
 """
 
 
-def render_examples(model: TypeModel) -> str:
-    """The source of ``examples.py``."""
-    out = SourceText()
+IMPORTS: Mapping[str, Import] = {
+    "typing": Import("typing", ("Final",)),
+    "amqp_events": Import("amqp_events", ("JsonValue", "codec")),
+    "siblings": Import(".", ("payloads", "schemas")),
+}
+"""Every import ``examples.py`` may have; the names they bind are never given to a constant."""
+
+_ROUNDTRIP = "roundtrip_examples"
+DEFINED = (_ROUNDTRIP,)
+"""The names ``examples.py`` defines whatever the document says."""
+
+
+def render_examples(model: TypeModel) -> Module:
+    """The ``examples.py`` module."""
+    out = Module(MODULE_DOC)
+    out.blank(2)
     checks: list[Doc] = []
     for root in model.roots:
         if root.examples_constant is None:
@@ -54,23 +71,14 @@ def render_examples(model: TypeModel) -> str:
         )
     if checks:
         out.blank(1)
-    out.add("def roundtrip_examples() -> list[str]:")
+    out.add(f"def {_ROUNDTRIP}() -> list[str]:")
     out.add(*out.docstring(ROUNDTRIP_DOC, indent=INDENT))
     if checks:
         out.add(*join_lines("return ", Group("[", tuple(checks), "]"), indent=INDENT))
     else:
         out.add(f"{' ' * INDENT}return []")
     public = [r.examples_constant for r in model.roots if r.examples_constant]
-    imports = ["from __future__ import annotations", ""]
     if checks:
-        imports += [
-            "from typing import Final",
-            "",
-            "from amqp_events import codec",
-            "from amqp_events.wire import JsonValue",
-            "",
-            "from . import payloads, schemas",
-            "",
-        ]
-    imports += [*all_lines([*public, "roundtrip_examples"]), "", ""]
-    return out.render(MODULE_DOC, imports)
+        out.imports.add(*IMPORTS.values())
+    out.exports = [*public, *DEFINED]
+    return out

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
-from generator.payloads.layout import Doc, Group, Seq, call, join_lines, subscript, text, tuple_of
+from generator.emit.imports import Import
+from generator.emit.layout import Doc, Group, Seq, call, join_lines, subscript, text, tuple_of
+from generator.emit.module import Module
 from generator.payloads.model import (
     AliasDef,
     ClassDef,
@@ -22,10 +24,9 @@ from generator.payloads.model import (
     UnionMember,
 )
 from generator.payloads.render_classes import render_class
-from generator.payloads.source import all_lines
 from generator.payloads.statements import Statements
 
-__all__ = ["render_payloads"]
+__all__ = ["IMPORTS", "render_payloads"]
 
 MODULE_DOC = """Payload types of the messages, with their JSON encoders and decoders.
 
@@ -37,6 +38,7 @@ property names, and ``decode_t(data) -> T``, which expects JSON that the schema 
 """
 
 _CLASS_SPELLING = {"None": "type(None)"}
+_DATES = frozenset({"datetime", "date", "time", "_dt.datetime", "_dt.date", "_dt.time"})
 
 
 def _expressions(definition: Definition) -> Iterator[TypeExpr]:
@@ -67,45 +69,48 @@ def _primitives(expr: TypeExpr) -> Iterator[str]:
             pass
 
 
-def _imports(model: TypeModel) -> list[str]:
+IMPORTS: Mapping[str, Import] = {
+    "annotations": Import("__future__", ("annotations",)),
+    "datetime": Import("datetime", alias="_dt"),
+    "dataclass": Import("dataclasses", ("dataclass",)),
+    "field": Import("dataclasses", ("field",)),
+    "Final": Import("typing", ("Final",)),
+    "Literal": Import("typing", ("Literal",)),
+    "Never": Import("typing", ("Never",)),
+    "TypeAlias": Import("typing", ("TypeAlias",)),
+    "UUID": Import("uuid", ("UUID",)),
+    "codec": Import("amqp_events", ("codec",)),
+    "JsonValue": Import("amqp_events", ("JsonValue",)),
+    "UNSET": Import("amqp_events.codec", ("UNSET", "Unset")),
+    "schemas": Import(".", ("schemas",)),
+}
+"""Every import ``payloads.py`` may have; the names they bind are never given to a type."""
+
+
+def _imports(model: TypeModel) -> list[Import]:
+    """The imports of ``payloads.py`` for ``model``: the entries of ``IMPORTS`` it uses."""
     definitions = model.definitions
-    if not definitions:
-        return ["from __future__ import annotations"]
     unions = [d for d in definitions if isinstance(d, UnionDef)]
     classes = [d for d in definitions if isinstance(d, ClassDef)]
     used = {p for d in definitions for e in _expressions(d) for p in _primitives(e)}
     used |= {c for u in unions for m in u.members for c in m.classes}
-    typing = [
-        name
-        for name, needed in (
-            ("Final", bool(unions)),
-            ("Literal", "literal" in used),
-            ("Never", "never" in used),
-            ("TypeAlias", len(classes) < len(definitions)),
-        )
-        if needed
-    ]
-    stdlib = []
-    if used & {"datetime", "date", "time", "_dt.datetime", "_dt.date", "_dt.time"}:
-        stdlib.append("import datetime as _dt")
-    if classes:
-        with_extra = any(c.extra is not None for c in classes)
-        stdlib.append(f"from dataclasses import dataclass{', field' if with_extra else ''}")
-    if typing:
-        stdlib.append(f"from typing import {', '.join(typing)}")
-    if used & {"uuid", "UUID"}:
-        stdlib.append("from uuid import UUID")
-    ours = ["from amqp_events import codec"]
-    if any(not f.required for c in classes for f in c.fields):
-        ours.append("from amqp_events.codec import UNSET, Unset")
-    ours.append("from amqp_events.wire import JsonValue")
-    lines = ["from __future__ import annotations", ""]
-    if stdlib:
-        lines += [*stdlib, ""]
-    lines += ours
-    if any(m.matcher for u in unions for m in u.members):
-        lines += ["", "from . import schemas"]
-    return lines
+    wanted = {
+        # Annotations name classes defined further down, so they are never evaluated.
+        "annotations": True,
+        "datetime": bool(used & _DATES),
+        "dataclass": bool(classes),
+        "field": any(c.extra is not None for c in classes),
+        "Final": bool(unions),
+        "Literal": "literal" in used,
+        "Never": "never" in used,
+        "TypeAlias": len(classes) < len(definitions),
+        "UUID": bool(used & {"uuid", "UUID"}),
+        "codec": bool(definitions),
+        "JsonValue": bool(definitions),
+        "UNSET": any(not f.required for c in classes for f in c.fields),
+        "schemas": any(m.matcher for u in unions for m in u.members),
+    }
+    return [IMPORTS[key] for key, needed in wanted.items() if needed]
 
 
 def _tuple_annotation(items: list[Doc]) -> Doc:
@@ -148,8 +153,8 @@ class _Payloads(Statements):
         else:
             self.union_alias(tup.name, shapes, tup.doc)
         rest = [] if tup.rest is None else [tup.rest]
-        encoders = tuple_of(*(self.coders.encoder(item) for item in tup.items))
-        decoders = tuple_of(*(self.coders.decoder(item) for item in tup.items))
+        encoders = tuple_of(self.coders.encoder(item) for item in tup.items)
+        decoders = tuple_of(self.coders.decoder(item) for item in tup.items)
         self.codec_functions(
             tup.name,
             tup.encode,
@@ -225,32 +230,34 @@ class _Payloads(Statements):
         names = [_CLASS_SPELLING.get(c, c) for c in member.classes]
         if len(names) == 1:
             return call("codec.case", text(names[0]), encoder)
-        return call("codec.EncodeCase", tuple_of(*map(text, names)), encoder)
+        return call("codec.EncodeCase", tuple_of(map(text, names)), encoder)
 
     def _variant(self, member: UnionMember) -> Doc:
         arguments: list[Doc] = [
             self.coders.decoder(member.type),
-            tuple_of(*(text(self.out.literal(k)) for k in member.kinds)),
+            tuple_of(text(self.out.literal(k)) for k in member.kinds),
         ]
         if member.tags:
-            arguments.append(tuple_of(*(text(self.out.literal(t)) for t in member.tags)))
+            arguments.append(tuple_of(text(self.out.literal(t)) for t in member.tags))
         if member.matcher is not None:
             arguments.append(text(f"schema=schemas.{member.matcher}"))
         return call("codec.Variant", *arguments)
 
 
-def render_payloads(model: TypeModel) -> str:
-    """The source of ``payloads.py``."""
-    payloads = _Payloads(model)
+def render_payloads(model: TypeModel) -> Module:
+    """The ``payloads.py`` module."""
+    module = Module(MODULE_DOC)
+    payloads = _Payloads(model, module)
+    if model.definitions:
+        module.blank(2)
     public: list[str] = []
     for definition in model.definitions:
         payloads.definition(definition)
         public += [definition.name, definition.encode, definition.decode]
+    module.exports = public
     # The union tables refer to functions, so they come after every definition.
     for definition in model.definitions:
         if isinstance(definition, UnionDef):
             payloads.union_tables(definition)
-    imports = [*_imports(model), "", *all_lines(public), ""]
-    if model.definitions:
-        imports.append("")
-    return payloads.out.render(MODULE_DOC, imports)
+    module.imports.add(*_imports(model))
+    return module

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from generator.emit.imports import Import
+from generator.emit.layout import Doc, Group, Seq, join_lines, text
+from generator.emit.literals import json_text
+from generator.emit.module import Module
+from generator.emit.width import INDENT
 from generator.payloads.embedding import DRAFT_7
-from generator.payloads.layout import Doc, Group, Seq, join_lines, text
-from generator.payloads.literals import json_text
 from generator.payloads.model import TypeModel
 from generator.payloads.normalize import definition_ref
-from generator.payloads.source import SourceText, all_lines
 
-__all__ = ["render_schemas"]
+__all__ = ["IMPORTS", "render_schemas"]
 
 MODULE_DOC = """JSON Schemas (draft 7) of the payloads, as the runtime validates them.
 
@@ -17,16 +21,23 @@ Each public constant is self-contained: its ``$ref`` points into its own
 ``definitions``. Definitions are shared between constants; treat them as read-only.
 """
 
-_INDENT = 4
+IMPORTS: Mapping[str, Import] = {
+    "typing": Import("typing", ("Any", "Final")),
+    "amqp_events": Import("amqp_events", ("JsonValue", "codec")),
+}
+"""Every import ``schemas.py`` may have; the names they bind are never given to a constant."""
 
 
-def render_schemas(model: TypeModel) -> str:
-    """The source of ``schemas.py``."""
-    out = SourceText()
+def render_schemas(model: TypeModel) -> Module:
+    """The ``schemas.py`` module."""
+    out = Module(MODULE_DOC)
+    if model.schema_definitions:
+        out.blank(2)
+        out.imports.add(*IMPORTS.values())
     for definition in model.schema_definitions:
         out.add(
             f"{definition.constant}: Final[JsonValue] = codec.load_json(",
-            *json_text(definition.schema, indent=_INDENT),
+            *json_text(definition.schema, indent=INDENT),
             ")",
         )
         out.blank(1)
@@ -49,19 +60,8 @@ def render_schemas(model: TypeModel) -> str:
         out.add(*out.docstring(constant.doc, indent=0))
         out.blank(1)
     public = [c.constant for c in model.schema_constants if not c.constant.startswith("_")]
-    imports = ["from __future__ import annotations", ""]
-    if model.schema_definitions:
-        imports += [
-            "from typing import Any, Final",
-            "",
-            "from amqp_events import codec",
-            "from amqp_events.wire import JsonValue",
-            "",
-        ]
-    imports += [*all_lines(_root_constants(model) or public), ""]
-    if model.schema_definitions:
-        imports.append("")
-    return out.render(MODULE_DOC, imports)
+    out.exports = _root_constants(model) or public
+    return out
 
 
 def _root_constants(model: TypeModel) -> list[str]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.emit.layout import Doc, Group, join_lines, text
+from generator.emit.module import Module
+from generator.emit.width import INDENT, LINE_LENGTH
 from generator.payloads.annotations import type_doc
 from generator.payloads.coders import Coders
-from generator.payloads.layout import INDENT, WIDTH, Doc, Group, join_lines, text
 from generator.payloads.model import TypeExpr, TypeModel
-from generator.payloads.source import SourceText
 
 __all__ = ["Function", "Statements", "article"]
 
@@ -35,8 +36,8 @@ class Function:
 class Statements:
     """Writes statements into a module, remembering which names are defined so far."""
 
-    def __init__(self, model: TypeModel) -> None:
-        self.out = SourceText()
+    def __init__(self, model: TypeModel, out: Module) -> None:
+        self.out = out
         self.coders = Coders(dict(model.by_name), self.out.literal)
         self.defined: set[str] = set()
 
@@ -104,9 +105,9 @@ class Statements:
         flat = " | ".join(o.flat for o in operands)
         head = f"{name}: TypeAlias = "
         pad = " " * INDENT
-        if len(head) + len(flat) <= WIDTH:
+        if len(head) + len(flat) <= LINE_LENGTH:
             lines = [head + flat]
-        elif len(pad) + len(flat) <= WIDTH:
+        elif len(pad) + len(flat) <= LINE_LENGTH:
             # ruff puts a long union in parentheses, on one line if it fits there ...
             lines = [head + "(", pad + flat, ")"]
         else:

@@ -2,7 +2,9 @@
 
 Templates ship inside the wheel as ``generator/templates`` and live in the source tree
 as the top-level ``templates`` folder. ``StrictUndefined`` makes a missing value an
-error instead of empty text; every filter is listed in ``FILTERS``.
+error instead of empty text; every filter is listed in ``FILTERS``. A template writes
+the body of one module; the filters that write literals record them in the context's
+``module`` (an ``emit.Module``), which frames the body.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from typing import Any
 
 import jinja2
 
-from generator.render.layout import Expr, render
-from generator.render.literals import comment, docstring, py_str, py_value
+from generator.emit.layout import Doc, render
+from generator.emit.literals import sentence
+from generator.emit.module import Module
 
 __all__ = ["FILTERS", "environment", "templates_root"]
 
@@ -27,15 +30,31 @@ def templates_root() -> Path:
     return installed if installed.is_dir() else package.parent / "templates"
 
 
-def _layout(expr: Expr, indent: int = 0, prefix: str = "", suffix: str = "") -> str:
-    return render(expr, indent, prefix=prefix, suffix=suffix)
+def _module(context: jinja2.runtime.Context) -> Module:
+    module = context["module"]
+    assert isinstance(module, Module)
+    return module
+
+
+@jinja2.pass_context
+def _docstring(context: jinja2.runtime.Context, text: str, indent: int = 0) -> str:
+    """A docstring of one sentence at ``indent``; the template writes the indentation."""
+    lines = _module(context).docstring(sentence(text), indent=indent)
+    return "\n".join([lines[0][indent:], *lines[1:]])
+
+
+@jinja2.pass_context
+def _literal(context: jinja2.runtime.Context, value: str) -> str:
+    return _module(context).literal(value)
+
+
+def _layout(doc: Doc, indent: int = 0, prefix: str = "", suffix: str = "") -> str:
+    return render(doc, indent, prefix, suffix)
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
-    "py_str": py_str,
-    "py_value": py_value,
-    "docstring": docstring,
-    "comment": comment,
+    "py_str": _literal,
+    "docstring": _docstring,
     "layout": _layout,
 }
 

@@ -4,48 +4,47 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator.emit.layout import Doc, call, dict_of, set_of, tuple_of
+from generator.emit.module import Module
 from generator.plan import PackagePlan, Received
-from generator.render.imports import Imports, sorted_all
-from generator.render.layout import Brackets, Expr, brackets, call
-from generator.render.literals import py_str
-from generator.render.shared import dict_of, exchange_spec, signature, tuple_of
+from generator.render.shared import exchange_spec, signature
 
 __all__ = ["handlers_context", "scaffold_context"]
 
 
-def _binder_signature(binder: str) -> tuple[Brackets, str]:
+def _binder_signature(binder: str) -> tuple[Doc, str]:
     return signature(binder, ["data: JsonValue", "delivery: Delivery[Headers]"], "_Dispatch")
 
 
-def _incoming(received: Received) -> Brackets:
+def _incoming(module: Module, received: Received) -> Doc:
     if len(received.messages) == 1:
-        decode: Expr | str = received.messages[0].binder
+        decode: Doc | str = received.messages[0].binder
     else:
         by_type: dict[str, str] = {}
         for m in received.messages:
             by_type.setdefault(m.message.type_name, m.binder)
         decode = call(
             "_by_type",
-            dict_of((py_str(k), v) for k, v in by_type.items()),
+            dict_of((module.literal(k), v) for k, v in by_type.items()),
             tuple_of(m.binder for m in received.messages),
         )
-    fields: dict[str, Expr | str] = {
-        "name": py_str(received.channel.address),
+    fields: dict[str, Doc | str] = {
+        "name": module.literal(received.channel.address),
         "decode": decode,
-        "binding_keys": tuple_of(py_str(key) for key in received.binding_keys),
+        "binding_keys": tuple_of(module.literal(key) for key in received.binding_keys),
     }
     if received.channel.exchange.name is not None:
-        fields["exchange"] = exchange_spec(received.channel.exchange)
+        fields["exchange"] = exchange_spec(module, received.channel.exchange)
     fields["message_types"] = call(
-        "frozenset", brackets("", "{", "}", [py_str(t) for t in received.message_types])
+        "frozenset", set_of(module.literal(t) for t in received.message_types)
     )
     if received.max_priority is not None:
         fields["max_priority"] = repr(received.max_priority)
     return call("amqp_events.IncomingEvent", **fields)
 
 
-def handlers_context(plan: PackagePlan) -> dict[str, Any]:
-    """The values handlers.py.jinja renders."""
+def handlers_context(plan: PackagePlan, module: Module) -> dict[str, Any]:
+    """The values handlers.py.jinja renders; its imports and exports go to ``module``."""
     methods = []
     binders = []
     for received in plan.received:
@@ -73,8 +72,8 @@ def handlers_context(plan: PackagePlan) -> dict[str, Any]:
                     "codec.correlated",
                     "delivery",
                     "data",
-                    source=py_str(where.source),
-                    pointer=py_str(where.pointer),
+                    source=module.literal(where.source),
+                    pointer=module.literal(where.pointer),
                 )
                 if where is not None
                 else None
@@ -93,7 +92,8 @@ def handlers_context(plan: PackagePlan) -> dict[str, Any]:
                 }
             )
     multi = any(len(r.messages) > 1 for r in plan.received)
-    imports = Imports().names("collections.abc", "Callable")
+    imports = module.imports
+    imports.names("collections.abc", "Callable")
     imports.names("typing", "Final", "TypeAlias")
     imports.module("amqp_events")
     if binders:
@@ -109,20 +109,23 @@ def handlers_context(plan: PackagePlan) -> dict[str, Any]:
         imports.names(".", "payloads")
     if multi:
         imports.names("collections.abc", "Mapping")
-    names = ["Handlers", "RECEIVED", "register_handlers", *(r.constant for r in plan.received)]
+    module.exports = [
+        "Handlers",
+        "RECEIVED",
+        "register_handlers",
+        *(r.constant for r in plan.received),
+    ]
     return {
-        "imports": imports.render(),
-        "all": sorted_all(names),
         "methods": methods,
         "binders": binders,
-        "incoming": [(r, _incoming(r)) for r in plan.received],
+        "incoming": [(r, _incoming(module, r)) for r in plan.received],
         "received_tuple": tuple_of(r.constant for r in plan.received),
         "multi": multi,
     }
 
 
-def scaffold_context(plan: PackagePlan) -> dict[str, Any]:
-    """The values scaffold.py.jinja renders."""
+def scaffold_context(plan: PackagePlan, module: Module) -> dict[str, Any]:
+    """The values scaffold.py.jinja renders; its imports go to ``module``."""
     methods = []
     uses_payloads = False
     uses_headers = False
@@ -137,8 +140,8 @@ def scaffold_context(plan: PackagePlan) -> dict[str, Any]:
             uses_headers |= m.headers is None
             methods.append((m, signature(m.method, params, "None")))
     package = plan.service.package
-    imports = Imports(packages=frozenset({"amqp_events", package}))
+    imports = module.imports
     if methods:
         imports.names("amqp_events", "Delivery", *(("Headers",) if uses_headers else ()))
     imports.names(package, *(("Handlers", "payloads") if uses_payloads else ("Handlers",)))
-    return {"imports": imports.render(), "methods": methods}
+    return {"methods": methods}

@@ -4,28 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.plan import PackagePlan, Sent
-from generator.render.imports import Imports, sorted_all
-from generator.render.layout import Brackets, Expr, call
-from generator.render.literals import py_str
-from generator.render.shared import dict_of, exchange_spec, signature, tuple_of
+from generator.emit.layout import Doc, call, dict_of, tuple_of
+from generator.emit.module import Module
+from generator.plan import PackagePlan, Param, Sent
+from generator.render.shared import exchange_spec, signature
 
 __all__ = ["events_context", "publishers_context"]
 
 
-def _outgoing(sent: Sent) -> Brackets:
-    fields: dict[str, Expr | str] = {
-        "name": py_str(sent.channel.address),
+def _outgoing(module: Module, sent: Sent) -> Doc:
+    fields: dict[str, Doc | str] = {
+        "name": module.literal(sent.channel.address),
         "encode": f"payloads.{sent.payload.encode}",
         "schema": f"schemas.{sent.payload.schema}",
     }
     if sent.headers is not None:
         fields["headers_schema"] = f"schemas.{sent.headers.schema}"
     if sent.channel.exchange.name is not None:
-        fields["exchange"] = exchange_spec(sent.channel.exchange)
-    fields["message_type"] = py_str(sent.message.type_name)
+        fields["exchange"] = exchange_spec(module, sent.channel.exchange)
+    fields["message_type"] = module.literal(sent.message.type_name)
     if sent.message.content_type != "application/json":
-        fields["content_type"] = py_str(sent.message.content_type)
+        fields["content_type"] = module.literal(sent.message.content_type)
     publish = sent.operation.publish
     fields["delivery_mode"] = repr(publish.delivery_mode)
     if publish.priority is not None:
@@ -38,13 +37,13 @@ def _outgoing(sent: Sent) -> Brackets:
     return call("amqp_events.OutgoingEvent", **fields)
 
 
-def events_context(plan: PackagePlan) -> dict[str, Any]:
-    """The values events.py.jinja renders."""
+def events_context(plan: PackagePlan, module: Module) -> dict[str, Any]:
+    """The values events.py.jinja renders; its imports and exports go to ``module``."""
     messages = [m for r in plan.received for m in r.messages]
     validators = []
     for r in plan.received:
         for m in r.messages:
-            event = py_str(r.channel.address)
+            event = module.literal(r.channel.address)
             validators.append(
                 (
                     m.payload_validator,
@@ -52,28 +51,27 @@ def events_context(plan: PackagePlan) -> dict[str, Any]:
                 )
             )
             if m.headers is not None and m.headers_validator is not None:
-                headers_event = py_str(f"{r.channel.address} (headers)")
+                headers_event = module.literal(f"{r.channel.address} (headers)")
                 validators.append(
                     (
                         m.headers_validator,
                         call("SchemaValidator", f"schemas.{m.headers.schema}", event=headers_event),
                     )
                 )
-    imports = Imports().names("typing", "Any", "Final").module("amqp_events")
+    imports = module.imports
+    imports.names("typing", "Any", "Final").module("amqp_events")
     imports.names("amqp_events", "PackageBinding")
     imports.names(".", "payloads", "schemas", "topology")
     if messages:
         imports.names("amqp_events", "SchemaValidator")
     if any(m.headers for m in messages):
         imports.names("amqp_events", "codec")
-    names = ["PACKAGE", "OUTGOING", *(s.constant for s in plan.sent)]
-    names += [m.decode for m in messages]
-    names += [m.decode_headers for m in messages if m.decode_headers]
+    module.exports = ["PACKAGE", "OUTGOING", *(s.constant for s in plan.sent)]
+    module.exports += [m.decode for m in messages]
+    module.exports += [m.decode_headers for m in messages if m.decode_headers]
     return {
-        "imports": imports.render(),
-        "all": sorted_all(names),
-        "binding": call("PackageBinding", py_str(plan.service.package), "topology.SERVICE"),
-        "sent": [(s, _outgoing(s)) for s in plan.sent],
+        "binding": call("PackageBinding", module.literal(plan.service.package), "topology.SERVICE"),
+        "sent": [(s, _outgoing(module, s)) for s in plan.sent],
         # Every sent message, several per channel included: the runtime tells them apart
         # by their AMQP type.
         "outgoing": tuple_of(s.constant for s in plan.sent),
@@ -84,9 +82,15 @@ def events_context(plan: PackagePlan) -> dict[str, Any]:
     }
 
 
-def _fire_signature(sent: Sent) -> list[str]:
+def _annotation(module: Module, parameter: Param) -> str:
+    if not parameter.enum:
+        return "str"
+    return f"Literal[{', '.join(module.literal(value) for value in parameter.enum)}]"
+
+
+def _fire_signature(module: Module, sent: Sent) -> list[str]:
     params = [f"payload: {sent.payload.annotation}", "*"]
-    params += [f"{p.python}: {p.annotation}" for p in sent.parameters]
+    params += [f"{p.python}: {_annotation(module, p)}" for p in sent.parameters]
     if sent.headers is not None:
         if sent.message.headers_required:
             params.append(f"headers: {sent.headers.annotation}")
@@ -98,16 +102,16 @@ def _fire_signature(sent: Sent) -> list[str]:
     return params
 
 
-def _publish_call(sent: Sent, *, collected: bool) -> Brackets:
-    kwargs: dict[str, Expr | str] = {}
+def _publish_call(module: Module, sent: Sent, *, collected: bool) -> Doc:
+    kwargs: dict[str, Doc | str] = {}
     if sent.parameters:
-        parts: list[Expr | str] = []
+        parts: list[Doc | str] = []
         names = {p.name: p.python for p in sent.parameters}
         for text, is_parameter in sent.channel.address_parts():
             if is_parameter:
-                parts.append(call("codec.channel_word", py_str(text), names[text]))
+                parts.append(call("codec.channel_word", module.literal(text), names[text]))
             else:
-                parts.append(py_str(text))
+                parts.append(module.literal(text))
         kwargs["routing_key"] = call("codec.routing_key", *parts)
     kwargs["headers"] = "sent_headers" if collected else "headers"
     kwargs["correlation_id"] = "correlation_id"
@@ -115,8 +119,8 @@ def _publish_call(sent: Sent, *, collected: bool) -> Brackets:
     return call("events.PACKAGE.app.publish", f"events.{sent.constant}", "payload", **kwargs)
 
 
-def publishers_context(plan: PackagePlan) -> dict[str, Any]:
-    """The values publishers.py.jinja renders."""
+def publishers_context(plan: PackagePlan, module: Module) -> dict[str, Any]:
+    """The values publishers.py.jinja renders; its imports and exports go to ``module``."""
     needs_codec = False
     functions = []
     for sent in plan.sent:
@@ -131,7 +135,7 @@ def publishers_context(plan: PackagePlan) -> dict[str, Any]:
         functions.append(
             {
                 "sent": sent,
-                "signature": signature(sent.function, _fire_signature(sent), "str"),
+                "signature": signature(sent.function, _fire_signature(module, sent), "str"),
                 "collected": collected,
                 "encode_headers": (
                     call(
@@ -145,7 +149,10 @@ def publishers_context(plan: PackagePlan) -> dict[str, Any]:
                     else None
                 ),
                 "correlation_header": (
-                    call("sent_headers.update", dict_of([(py_str(header), "correlation_id")]))
+                    call(
+                        "sent_headers.update",
+                        dict_of([(module.literal(header), "correlation_id")]),
+                    )
                     if header is not None
                     else None
                 ),
@@ -153,25 +160,22 @@ def publishers_context(plan: PackagePlan) -> dict[str, Any]:
                     call(
                         "codec.text_at",
                         call(f"events.{sent.constant}.encode", "payload"),
-                        py_str(correlation.pointer),
+                        module.literal(correlation.pointer),
                     )
                     if correlation is not None and correlation.source == "payload"
                     else None
                 ),
-                "publish": _publish_call(sent, collected=collected),
+                "publish": _publish_call(module, sent, collected=collected),
             }
         )
-    imports = Imports()
+    imports = module.imports
     if plan.sent:
         imports.names(".", "events", "payloads")
     if any(sent.headers is None for sent in plan.sent):
         imports.module("amqp_events")  # for amqp_events.Headers
     if needs_codec:
         imports.names("amqp_events", "codec")
-    if any(p.annotation.startswith("Literal[") for s in plan.sent for p in s.parameters):
+    if any(p.enum for s in plan.sent for p in s.parameters):
         imports.names("typing", "Literal")
-    return {
-        "imports": imports.render(),
-        "all": sorted_all(s.function for s in plan.sent),
-        "functions": functions,
-    }
+    module.exports = [s.function for s in plan.sent]
+    return {"functions": functions}

@@ -1,29 +1,15 @@
-"""Layout values that several module templates build: tuples, dicts, signatures, exchanges."""
+"""Layout values that several module templates build: exchanges and ``def`` lines."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from amqp_events.events import ExchangeSpec
-from generator.render.layout import Brackets, Expr, Pair, atom, brackets, call
-from generator.render.literals import py_str
+from generator.emit.layout import Doc, Group, Seq, Text, call
+from generator.emit.module import Module
 
-__all__ = ["dict_of", "exchange_spec", "signature", "tuple_of"]
-
-
-def tuple_of(items: Iterable[Expr | str]) -> Brackets:
-    """A tuple display."""
-    return brackets("", "(", ")", list(items))
+__all__ = ["exchange_spec", "signature"]
 
 
-def dict_of(pairs: Iterable[tuple[str, Expr | str]]) -> Brackets:
-    """A dict display of source-text keys and values."""
-    return brackets(
-        "", "{", "}", [Pair(atom(k), atom(v) if isinstance(v, str) else v) for k, v in pairs]
-    )
-
-
-def exchange_spec(exchange: ExchangeSpec) -> Brackets:
+def exchange_spec(module: Module, exchange: ExchangeSpec) -> Doc:
     """``amqp_events.ExchangeSpec(name=..., type=...)`` for a named exchange.
 
     The durable and auto-delete flags are spelled out only when they differ from the
@@ -36,12 +22,12 @@ def exchange_spec(exchange: ExchangeSpec) -> Brackets:
         flags["auto_delete"] = "True"
     return call(
         "amqp_events.ExchangeSpec",
-        name=py_str(exchange.name or ""),
-        type=py_str(exchange.type),
+        name=module.literal(exchange.name or ""),
+        type=module.literal(exchange.type),
         **flags,
     )
 
 
-def signature(name: str, params: list[str], returns: str) -> tuple[Brackets, str]:
+def signature(name: str, params: list[str], returns: str) -> tuple[Doc, str]:
     """A ``def`` line: its bracketed parameters and what follows them."""
-    return brackets(f"def {name}", "(", ")", params), f" -> {returns}:"
+    return Seq((Text(f"def {name}"), Group("(", tuple(map(Text, params)), ")"))), f" -> {returns}:"

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 from uuid import UUID
 
-from amqp_events import codec
+from amqp_events import JsonValue, codec
 from amqp_events.codec import UNSET, Unset
-from amqp_events.wire import JsonValue
 
 __all__ = [
     "InvoicePaid",

@@ -6,6 +6,7 @@ import keyword
 
 import pytest
 
+from generator.emit.imports import sort_all
 from generator.payloads.keynames import words_of_key
 from generator.payloads.naming import (
     MAX_NAME,
@@ -14,7 +15,6 @@ from generator.payloads.naming import (
     class_name,
     constant_name,
     function_name,
-    sort_all,
     words,
 )
 

@@ -13,14 +13,13 @@ class CatalogReaderHandlers(Handlers):
         payload: payloads.UserSignedUp,
         delivery: Delivery[Headers],
     ) -> None:
-        """Handle UserSignedUp received on
-        'users.signed-up': A user "signed up" (the
-        first time).
+        """Handle UserSignedUp received on 'users.signed-up': A user "signed up" (the first
+        time).
         """
         raise NotImplementedError
 
     def on_invoice_paid(self, payload: payloads.InvoicePaid, delivery: Delivery[Headers]) -> None:
-        """Handle InvoicePaid received on 'billing.invoice.paid': An invoice was paid; the payload
-        is not described.
+        """Handle InvoicePaid received on 'billing.invoice.paid': An invoice was paid; the
+        payload is not described.
         """
         raise NotImplementedError

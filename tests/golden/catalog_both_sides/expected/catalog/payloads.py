@@ -13,9 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
-from amqp_events import codec
+from amqp_events import JsonValue, codec
 from amqp_events.codec import UNSET, Unset
-from amqp_events.wire import JsonValue
 
 __all__ = [
     "InvoicePaid",

@@ -5,12 +5,9 @@ Each public constant is self-contained: its ``$ref`` points into its own
 ``definitions``. Definitions are shared between constants; treat them as read-only.
 """
 
-from __future__ import annotations
-
 from typing import Any, Final
 
-from amqp_events import codec
-from amqp_events.wire import JsonValue
+from amqp_events import JsonValue, codec
 
 __all__ = [
     "MAIL_REQUESTED",
@@ -46,6 +43,4 @@ MAIL_REQUESTED: Final[dict[str, Any]] = {
     "$ref": "#/definitions/Mail",
     "definitions": {"Mail": _MAIL, "Body": _BODY},
 }
-"""Schema of ``MailRequested`` (``messages/MailRequested/payload``), typed as
-``payloads.Mail``.
-"""
+"""Schema of ``MailRequested`` (``messages/MailRequested/payload``), typed as ``payloads.Mail``."""

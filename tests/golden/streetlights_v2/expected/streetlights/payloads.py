@@ -14,9 +14,8 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
-from amqp_events import codec
+from amqp_events import JsonValue, codec
 from amqp_events.codec import UNSET, Unset
-from amqp_events.wire import JsonValue
 
 __all__ = [
     "CommonHeaders",

@@ -20,8 +20,8 @@ def fire_turn_on(
     correlation_id: str | None = None,
     message_id: str | None = None,
 ) -> str:
-    """Publish turnOn on 'lights.{streetlightId}.command': Command a particular streetlight to turn
-    the lights on.
+    """Publish turnOn on 'lights.{streetlightId}.command': Command a particular streetlight to
+    turn the lights on.
     """
     return events.PACKAGE.app.publish(
         events.SEND_TURN_ON,

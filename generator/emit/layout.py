@@ -1,44 +1,44 @@
-"""Lay out Python expressions the way ``ruff format`` would leave them.
+"""Lay out Python expressions the way ``ruff format`` leaves them, without running ruff.
 
-Generated code must already be formatted, without running a formatter. Expressions are
-built as small documents: ``Text`` (never broken), ``Group`` (a bracketed list) and
-``Seq`` (pieces on one line). A group stays on one line when that line fits in
-``WIDTH`` columns; otherwise it is exploded one item per line with a trailing comma.
-The trailing comma is "magic" to ruff: it keeps the group exploded, so the output is a
-fixed point of ``ruff format`` whether or not ruff would have split it the same way.
-The one exception is a subscript with a single item (``list[X]``), where a comma
-would change the meaning; ruff breaks those without a comma, and so does this module.
+Generated code must already be formatted, whatever the length of the names a document
+uses. Expressions are built as small documents: ``Text`` (never broken), ``Group`` (a
+bracketed list) and ``Seq`` (pieces on one line). A group stays on one line when that
+line fits in ``LINE_LENGTH`` columns; otherwise it is exploded one item per line with a
+trailing comma. The trailing comma is "magic" to ruff: it keeps the group exploded, so
+the output is a fixed point of ``ruff format`` whether or not ruff would have split it
+the same way. The one exception is a subscript with a single item (``list[X]``), where
+a comma would change the meaning; ruff breaks those without a comma, and so does this
+module. The line up to a group's opening bracket must fit: ruff's choices when it does
+not depend on heuristics this module does not copy, so generated code keeps prefixes
+and callee names short (document names are cut to ``names.MAX_NAME``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
+
+from generator.emit.width import INDENT, LINE_LENGTH, line_width
 
 __all__ = [
-    "INDENT",
-    "WIDTH",
     "Doc",
     "Group",
     "Seq",
     "Text",
     "call",
-    "fits",
+    "dict_of",
     "join_lines",
+    "keyword",
     "lay_out",
-    "overlong",
+    "pair",
+    "render",
+    "set_of",
     "subscript",
     "text",
     "tuple_of",
 ]
 
-WIDTH = 100
-"""Line length of the project's ruff configuration."""
 
-INDENT = 4
-"""Spaces per indentation level."""
-
-
-# Plain slotted classes rather than dataclasses: a large spec makes a few hundred
+# Plain slotted classes rather than dataclasses: a large document makes a few hundred
 # thousand of them, and they are never changed after construction.
 
 
@@ -96,24 +96,44 @@ def text(value: str) -> Text:
     return Text(value)
 
 
-def call(function: str, *arguments: Doc) -> Doc:
-    """``function(arg, ...)``."""
-    return Seq((Text(function), Group("(", arguments, ")")))
+def _doc(item: Doc | str) -> Doc:
+    return Text(item) if isinstance(item, str) else item
 
 
-def tuple_of(*items: Doc) -> Doc:
+def call(function: str, *arguments: Doc | str, **keywords: Doc | str) -> Doc:
+    """``function(arg, ..., name=value, ...)``; strings are code that is never broken."""
+    items = [_doc(a) for a in arguments] + [keyword(k, v) for k, v in keywords.items()]
+    return Seq((Text(function), Group("(", tuple(items), ")")))
+
+
+def keyword(name: str, value: Doc | str) -> Doc:
+    """``name=value``, a keyword argument."""
+    return Seq((Text(f"{name}="), _doc(value)))
+
+
+def pair(key: Doc | str, value: Doc | str) -> Doc:
+    """``key: value``, an item of a dict display."""
+    return Seq((_doc(key), Text(": "), _doc(value)))
+
+
+def tuple_of(items: Iterable[Doc | str]) -> Doc:
     """A tuple display ``(a, b)``; one item keeps its comma, ``(a,)``."""
-    return Group("(", items, ")", one_tuple=True)
+    return Group("(", tuple(map(_doc, items)), ")", one_tuple=True)
 
 
-def subscript(base: str, *items: Doc) -> Doc:
+def set_of(items: Iterable[Doc | str]) -> Doc:
+    """A set display ``{a, b}``."""
+    return Group("{", tuple(map(_doc, items)), "}")
+
+
+def dict_of(pairs: Iterable[tuple[Doc | str, Doc | str]]) -> Doc:
+    """A dict display ``{key: value, ...}``."""
+    return Group("{", tuple(pair(key, value) for key, value in pairs), "}")
+
+
+def subscript(base: str, *items: Doc | str) -> Doc:
     """``base[item, ...]``; a single item is never given a trailing comma."""
-    return Seq((Text(base), Group("[", items, "]", magic_comma=len(items) > 1)))
-
-
-def fits(line: str) -> bool:
-    """Tell whether a line fits in ``WIDTH`` columns (generated lines are ASCII)."""
-    return len(line) <= WIDTH
+    return Seq((Text(base), Group("[", tuple(map(_doc, items)), "]", magic_comma=len(items) > 1)))
 
 
 def lay_out(doc: Doc, *, indent: int, column: int, tail: int = 0) -> list[str]:
@@ -122,15 +142,17 @@ def lay_out(doc: Doc, *, indent: int, column: int, tail: int = 0) -> list[str]:
     The first line is meant to follow what is already written at ``column``; later
     lines carry their own indentation, based on ``indent``.
     """
-    if column + len(doc.flat) + tail <= WIDTH or isinstance(doc, Text):
+    if column + line_width(doc.flat) + tail <= LINE_LENGTH or isinstance(doc, Text):
         return [doc.flat]
     if isinstance(doc, Group):
-        return _exploded(doc, indent=indent, tail=tail)
+        return _exploded(doc, indent=indent)
     return _sequence(doc, indent=indent, column=column, tail=tail)
 
 
-def _exploded(group: Group, *, indent: int, tail: int) -> list[str]:
-    del tail  # what follows the closing bracket sits on the closing line
+def _exploded(group: Group, *, indent: int) -> list[str]:
+    # What follows the closing bracket sits on the closing line, so it does not count.
+    if not group.items:
+        return [group.flat]
     lines = [group.open]
     inner = indent + INDENT
     for number, item in enumerate(group.items, start=1):
@@ -154,7 +176,7 @@ def _sequence(seq: Seq, *, indent: int, column: int, tail: int) -> list[str]:
             if isinstance(later, Group):
                 rest += len(later.open)
                 break
-            rest += len(later.flat)
+            rest += line_width(later.flat)
         else:
             rest += tail
         start = column if len(lines) == 1 else 0
@@ -172,20 +194,10 @@ def join_lines(prefix: str, doc: Doc, suffix: str = "", *, indent: int) -> list[
     return lines
 
 
-def overlong(lines: Sequence[str]) -> bool:
-    """Tell whether ruff's E501 would report one of ``lines`` (long, and splittable).
+def render(doc: Doc, indent: int = 0, prefix: str = "", suffix: str = "") -> str:
+    """``doc`` as text that follows ``prefix`` on a line indented by ``indent``.
 
-    Mirrors ruff's rule: a line longer than ``WIDTH`` is exempt when it is a single
-    word, or when it ends with a URL that starts within the limit.
+    For templates, which write the indentation, the prefix and the suffix themselves.
     """
-    for line in lines:
-        if len(line) <= WIDTH:
-            continue
-        chunks = line.split()
-        if len(chunks) < 2:
-            continue
-        last = chunks[-1]
-        if "://" in last and len(line) - len(last) <= WIDTH:
-            continue
-        return True
-    return False
+    lines = lay_out(doc, indent=indent, column=indent + len(prefix), tail=len(suffix))
+    return "\n".join(lines)

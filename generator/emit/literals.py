@@ -1,37 +1,32 @@
-"""Spec text as inert Python source: string literals, docstrings and JSON text.
+"""Document text and values as inert Python source: string literals, docstrings, comments, JSON.
 
-Whatever a spec says (quotes, triple quotes, backslashes, newlines, ``{{ }}``, bidi
-controls, confusable letters) ends up inside a literal and cannot become code.
-Everything non-ASCII is escaped, so the source is plain ASCII: nothing hides in it,
-and a line's length is its width.
+Whatever a document says (quotes, triple quotes, backslashes, newlines, ``{{ }}``, bidi
+controls, confusable letters) reaches generated code only through these functions, and
+ends up inside a literal or a comment, where it cannot become code. Everything that is
+not printable ASCII is escaped, so generated source is plain ASCII: nothing hides in
+it, and a line's length is its width. The forms are the ones ``ruff format`` keeps:
+quotes as ruff prefers them, docstrings wrapped to the line length.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 import textwrap
 
-from generator.payloads.layout import INDENT, WIDTH
+from generator.emit.width import INDENT, LINE_LENGTH
 
-__all__ = ["docstring", "json_text", "python_scalar", "python_string"]
-
-# Typography that ASCII spells well enough in documentation.
-_TYPOGRAPHY = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2026": "...",
-        "\u00a0": " ",
-    }
-)
-
+__all__ = ["comment", "docstring", "json_text", "scalar", "sentence", "string", "summary"]
 
 _NAMED_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_NEEDS_ESCAPE = re.compile(r"[^ -\[\]-~]")
+"""Anything but printable ASCII without the backslash."""
+_PLAIN_LINE = re.compile(r"[!#-\[\]-~][ !#-\[\]-~]*[!#-\[\]-~]|[!#-\[\]-~]")
+"""Printable ASCII without quotes or backslashes, not starting or ending with a space."""
+_SPACES = re.compile(r"\s+")
+_JSON_WIDTH = 88
+"""JSON lines stay a little short of the line length, so they read as a block."""
 
 
 def _escape_char(char: str) -> str:
@@ -46,18 +41,11 @@ def _escape_char(char: str) -> str:
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
-_JSON_WIDTH = 88
-"""JSON lines stay a little short of the line length, so they read as a block."""
-_PLAIN_LINE = re.compile(r"[!#-\[\]-~][ !#-\[\]-~]*[!#-\[\]-~]|[!#-\[\]-~]")
-"""Printable ASCII without quotes or backslashes, not starting or ending with a space."""
-_NEEDS_ESCAPE = re.compile(r"[^ -\[\]-~]")  # anything but printable ASCII without '\'
-
-
 def _escaped(value: str) -> str:
     return _NEEDS_ESCAPE.sub(lambda match: _escape_char(match.group()), value)
 
 
-def python_string(value: str) -> str:
+def string(value: str) -> str:
     """A string literal that evaluates to ``value``, quoted as ruff prefers."""
     body = _escaped(value) if _NEEDS_ESCAPE.search(value) else value
     # ruff keeps double quotes unless the text has more double than single quotes.
@@ -66,11 +54,28 @@ def python_string(value: str) -> str:
     return '"' + body.replace('"', '\\"') + '"'
 
 
-def python_scalar(value: str | int | bool | None) -> str:
-    """Python source of a JSON scalar usable in ``Literal[...]``."""
+def scalar(value: str | float | bool | None) -> str:
+    """Python source of a JSON scalar (also usable inside ``Literal[...]`` but floats)."""
     if isinstance(value, str):
-        return python_string(value)
+        return string(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return f'float("{value}")'
     return repr(value)
+
+
+def summary(*texts: str) -> str:
+    """The first non-empty text, as one line: whitespace collapsed, trimmed."""
+    for text in texts:
+        line = _SPACES.sub(" ", text).strip()
+        if line:
+            return line
+    return ""
+
+
+def sentence(text: str) -> str:
+    """``text`` as one sentence: whitespace collapsed, and a full stop unless it has one."""
+    line = summary(text)
+    return line if not line or line[-1] in ".!?" else line + "."
 
 
 def _docstring_line(line: str) -> str:
@@ -82,7 +87,7 @@ def _docstring_line(line: str) -> str:
 
 def _paragraph_lines(text: str, width: int) -> list[str]:
     """The docstring's lines: escaped, re-indented as ruff would, wrapped to ``width``."""
-    plain = text.translate(_TYPOGRAPHY).expandtabs(4).replace("\r\n", "\n").replace("\r", "\n")
+    plain = text.expandtabs(4).replace("\r\n", "\n").replace("\r", "\n")
     # Escaping first leaves spaces as the only whitespace, so indentation is plain.
     lines = [_escaped(raw.rstrip()) for raw in plain.split("\n")]
     while lines and not lines[0].strip():
@@ -117,12 +122,12 @@ def docstring(text: str, *, indent: int) -> tuple[list[str], str]:
     The text is escaped before it is wrapped (an escape only lengthens a word), so the
     lines fit the line length unless a single word is longer. The returned text equals
     the docstring's value wherever that is printable ASCII, which is all that ruff's
-    string checks look at.
+    string checks look at. Paragraphs and indented blocks keep their shape.
     """
     pad = " " * indent
-    width = WIDTH - indent - 2 * INDENT
-    if len(text) <= width and _PLAIN_LINE.fullmatch(text):
-        # The common case: one short, plain line needs no wrapping and no escapes.
+    width = LINE_LENGTH - indent - 2 * INDENT
+    if indent + len(text) + 6 <= LINE_LENGTH and _PLAIN_LINE.fullmatch(text):
+        # The common case: one plain line that fits with its quotes needs no escapes.
         content = [text]
     else:
         content = _paragraph_lines(text, width) or ["Undocumented."]
@@ -133,6 +138,15 @@ def docstring(text: str, *, indent: int) -> tuple[list[str], str]:
         return [first + '"""'], content[0]
     lines = [first, *(f"{pad}{line}" if line else "" for line in escaped[1:]), f'{pad}"""']
     return lines, "\n".join(content)
+
+
+def comment(text: str, *, indent: int = 0) -> list[str]:
+    """``# text`` lines, wrapped, that say ``text`` and nothing else."""
+    body = _SPACES.sub(" ", _escaped(_SPACES.sub(" ", text))).strip()
+    width = LINE_LENGTH - indent - 2
+    lines = textwrap.wrap(body, width=width, break_long_words=False) or [""]
+    pad = " " * indent
+    return [f"{pad}# {line}".rstrip() for line in lines]
 
 
 def json_text(value: object, *, indent: int) -> list[str]:

@@ -8,17 +8,9 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.payloads.layout import (
-    WIDTH,
-    Group,
-    call,
-    join_lines,
-    lay_out,
-    overlong,
-    subscript,
-    text,
-)
-from generator.payloads.literals import docstring, json_text, python_string
+from generator.emit.layout import Group, call, join_lines, lay_out, subscript, text
+from generator.emit.literals import docstring, json_text, string
+from generator.emit.width import LINE_LENGTH, overlong
 
 _TEXT = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=200
@@ -28,7 +20,7 @@ _TEXT = st.text(
 @settings(max_examples=300)
 @given(_TEXT)
 def test_string_literals_evaluate_to_the_text(value: str) -> None:
-    literal = python_string(value)
+    literal = string(value)
     assert literal.isascii()
     assert ast.literal_eval(literal) == value
 
@@ -53,8 +45,8 @@ def test_docstrings_are_inert_ascii_that_parses(value: str) -> None:
 def test_docstrings_wrap_to_the_line_length() -> None:
     lines, _ = docstring("word " * 60, indent=4)
     assert len(lines) > 2
-    assert all(len(line) <= WIDTH for line in lines)
-    assert not overlong(lines)
+    assert all(len(line) <= LINE_LENGTH for line in lines)
+    assert not any(map(overlong, lines))
 
 
 def test_a_short_docstring_stays_on_one_line() -> None:
@@ -106,6 +98,6 @@ def test_one_item_tuples_keep_their_comma_when_flat() -> None:
 
 
 def test_overlong_mirrors_rufs_exemptions() -> None:
-    assert not overlong(["x" * 200])  # a single word cannot be shorter
-    assert overlong(["x = " + "y" * 200])
-    assert not overlong(["# see https://example.com/" + "p" * 120])
+    assert not overlong("x" * 200)  # a single word cannot be shorter
+    assert overlong("x = " + "y" * 200)
+    assert not overlong("# see https://example.com/" + "p" * 120)

@@ -1,4 +1,4 @@
-"""Literals, docstrings, comments and layout: always inert, always what ruff format keeps."""
+"""Literals, docstrings, comments and layout in templates: inert, and what ruff format keeps."""
 
 from __future__ import annotations
 
@@ -14,38 +14,24 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.format import finish
-from generator.render.imports import Imports, sorted_all
-from generator.render.layout import Brackets, Pair, atom, brackets, call, render
-from generator.render.literals import comment, docstring, py_str, py_value
+from generator.emit import literals
+from generator.emit.imports import Imports, sort_all
+from generator.emit.layout import Doc, call, dict_of, render, tuple_of
+from generator.emit.literals import comment, docstring
+from generator.emit.module import Module
 from tests.generator.quality import ruff_check, ruff_check_without_config, ruff_format_check
-
-JSON = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
-    max_leaves=20,
-)
 
 
 @given(st.text())
 def test_string_literals_evaluate_to_the_text(text: str) -> None:
-    assert ast.literal_eval(py_str(text)) == text
-
-
-@given(JSON)
-def test_json_literals_evaluate_to_the_value(value: object) -> None:
-    assert ast.literal_eval(py_value(value)) == value
+    assert ast.literal_eval(literals.string(text)) == text
 
 
 @given(st.text(), st.integers(min_value=0, max_value=12))
 def test_docstrings_hold_the_text_and_nothing_else(text: str, level: int) -> None:
     indent = level * 4
-    source = "def f():\n" + " " * (indent + 4) + docstring(text, indent + 4) + "\n"
-    source = "\n".join(("    " * level if i else "") + line for i, line in enumerate([source]))
+    lines, _ = docstring(text, indent=indent + 4)
+    source = "def f():\n" + "\n".join(lines) + "\n"
     tree = ast.parse(source)
     function = tree.body[0]
     assert isinstance(function, ast.FunctionDef)
@@ -57,8 +43,8 @@ def test_docstrings_hold_the_text_and_nothing_else(text: str, level: int) -> Non
 
 @given(st.text())
 def test_comments_are_only_comments(text: str) -> None:
-    source = comment(text, 4)
-    for token in tokenize.generate_tokens(io.StringIO("    " + source + "\n").readline):
+    source = "\n".join(comment(text, indent=4))
+    for token in tokenize.generate_tokens(io.StringIO(source + "\n").readline):
         assert token.type in (
             tokenize.COMMENT,
             tokenize.NL,
@@ -70,7 +56,7 @@ def test_comments_are_only_comments(text: str) -> None:
 
 
 def test_sorted_all_follows_ruff() -> None:
-    assert sorted_all(["fire_b", "Handlers", "SERVICE", "fire_a10", "fire_a9", "Bind", "X"]) == [
+    assert sort_all(["fire_b", "Handlers", "SERVICE", "fire_a10", "fire_a9", "Bind", "X"]) == [
         "SERVICE",
         "Bind",
         "Handlers",
@@ -93,33 +79,27 @@ def _text(rng: random.Random, size: int) -> str:
     return "".join(rng.choice(alphabet) for _ in range(size))
 
 
-def _expression(rng: random.Random, depth: int = 0) -> Brackets:
-    items: list[object] = []
+def _expression(rng: random.Random, depth: int = 0) -> Doc:
+    items: list[Doc | str] = []
     for _ in range(rng.randint(0 if depth else 1, 5)):
         kind = rng.random()
         if kind < 0.3 and depth < 2:
             items.append(_expression(rng, depth + 1))
         elif kind < 0.5:
-            items.append(atom(py_str(_text(rng, rng.randint(0, 140)))))
+            items.append(literals.string(_text(rng, rng.randint(0, 140))))
         elif kind < 0.7 and depth < 2:
-            items.append(
-                brackets(
-                    "",
-                    "{",
-                    "}",
-                    [Pair(atom(py_str(_name(rng, 8))), atom(py_str(_text(rng, 30))))],
-                )
-            )
+            key, value = literals.string(_name(rng, 8)), literals.string(_text(rng, 30))
+            items.append(dict_of([(key, value)]))
         else:
-            items.append(atom(_name(rng, rng.randint(1, 60))))
+            items.append(_name(rng, rng.randint(1, 60)))
     if rng.random() < 0.3:
-        return brackets("", "(", ")", items)  # type: ignore[arg-type]
-    return call(f"{_name(rng, rng.randint(1, 30))}.{_name(rng, 10)}", *items)  # type: ignore[arg-type]
+        return tuple_of(items)
+    return call(f"{_name(rng, rng.randint(1, 30))}.{_name(rng, 10)}", *items)
 
 
 def test_random_layouts_are_fixed_points_of_ruff_format(tmp_path: Path) -> None:
     rng = random.Random(20240501)
-    lines = ['"""Random layouts."""', ""]
+    lines = [""]
     for index in range(300):
         # Generated code keeps the line up to the first bracket short (see layout.render).
         target = f"value_{index}_{_name(rng, rng.randint(0, 40))}"
@@ -132,7 +112,9 @@ def test_random_layouts_are_fixed_points_of_ruff_format(tmp_path: Path) -> None:
         value = render(_expression(rng), indent, prefix="return_value = ")
         lines.append(" " * indent + "return_value = " + value)
     path = tmp_path / "layouts.py"
-    path.write_text(finish("layouts.py", "\n".join(lines) + "\n"), encoding="utf-8")
+    module = Module("Random layouts.")
+    module.add(*lines)
+    path.write_text(module.render(), encoding="utf-8")
     status, output = ruff_format_check([str(path)])
     assert status == 0, output
     # Line length and the noqa markers only: the names in this file are made up.
@@ -181,6 +163,6 @@ def test_member_order_is_ruffs_natural_case_insensitive_order(tmp_path: Path) ->
     ]
     imports = Imports().names(".payloads", *names)
     path = tmp_path / "ordered.py"
-    path.write_text(f"{imports.render()}\n\n__all__ = {sorted_all(names)!r}\n")
+    path.write_text(f"{imports.render()}\n\n__all__ = {sort_all(names)!r}\n")
     status, output = ruff_check([str(path)], select="I,RUF022")
     assert status == 0, output
