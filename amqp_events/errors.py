@@ -14,6 +14,7 @@
     ├── TopologyError                     the live broker disagrees with the declared topology
     ├── ArchiveError                      an archive operation could not be carried out
     ├── SpecError                         an AsyncAPI document cannot be compiled
+    ├── RuntimeVersionError (ImportError) a generated package needs an API this runtime lacks
     └── PermanentFailure                  raised by a handler: archive now, do not retry
 
 Messages are full sentences that say what was received and what was expected.
@@ -34,6 +35,7 @@ __all__ = [
     "PublishError",
     "PublishNackedError",
     "PublishTimeoutError",
+    "RuntimeVersionError",
     "SpecError",
     "TopologyError",
     "UnroutableError",
@@ -106,6 +108,10 @@ class SpecError(AmqpEventsError):
     def __init__(self, message: str, diagnostics: Sequence[object] = ()) -> None:
         self.diagnostics = tuple(diagnostics)
         super().__init__(message)
+
+
+class RuntimeVersionError(AmqpEventsError, ImportError):
+    """A generated package was generated for an API version the installed runtime lacks."""
 
 
 class PermanentFailure(AmqpEventsError):  # noqa: N818 - the name states intent, not an error kind

@@ -9,13 +9,14 @@ option) is invalid, 3 on an internal defect. Diagnostics go to stderr, one per l
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from generator.diagnostics import errors_in, render_all
-from generator.pipeline import Options, check, generate
+from generator.pipeline import Options, check, command_words, generate
 
 __all__ = ["main", "parser"]
 
@@ -138,15 +139,18 @@ def main(
         both_sides=arguments.both_sides,
         display=arguments.spec,
     )
-    words = ["amqp-events-gen", arguments.spec, "-o", arguments.output]
-    for flag, value in (("--package", arguments.package), ("--service", arguments.service)):
-        if value:
-            words += [flag, value]
-    if arguments.both_sides:
-        words.append("--both-sides")
+    command = shlex.join(
+        command_words(
+            arguments.spec,
+            arguments.output,
+            package=arguments.package,
+            service=arguments.service,
+            both_sides=arguments.both_sides,
+        )
+    )
     try:
         if arguments.check:
-            return _report_check(options, out, err, " ".join(words))
+            return _report_check(options, out, err, command)
         return _report_generate(options, out, err)
     except Exception as error:  # noqa: BLE001 - the last line of defence: a sentence, not a traceback
         err.write(

@@ -41,6 +41,7 @@ __all__ = [
     "Options",
     "TypesStage",
     "check",
+    "command_words",
     "compile_document",
     "generate",
 ]
@@ -249,7 +250,16 @@ def compile_document(
     )
     if errors_in(found):
         return Compiled(None, _unique(found))
-    plan = plan_package(service, types, both_sides=options.both_sides)
+    # How to generate the package again, but for the folder: a package does not know
+    # where it was generated, only where it is.
+    command = command_words(
+        service.source,
+        None,
+        package=service.package,
+        service=options.service,
+        both_sides=options.both_sides,
+    )
+    plan = plan_package(service, types, both_sides=options.both_sides, regenerate=command[1:])
     rendered = render_package(plan, header=header_lines(service.source))
     verified = {f"{service.package}/{name}" for name in PAYLOAD_MODULES}
     files = finish_all(rendered, verified=rendered.keys() if not verify else verified)
@@ -260,6 +270,19 @@ def compile_document(
         scaffold=(scaffold_path, finish(scaffold_path, scaffold_text)),
     )
     return Compiled(tree, _unique(found))
+
+
+def command_words(
+    spec: str, output: str | None, *, package: str | None, service: str | None, both_sides: bool
+) -> list[str]:
+    """The words of the ``amqp-events-gen`` command that generates with these options."""
+    words = ["amqp-events-gen", spec, *(("-o", output) if output is not None else ())]
+    for flag, value in (("--package", package), ("--service", service)):
+        if value:
+            words += [flag, value]
+    if both_sides:
+        words.append("--both-sides")
+    return words
 
 
 def _untypable_roots(

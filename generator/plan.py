@@ -8,10 +8,9 @@ with every collision resolved the same way on every run. Templates see only the 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from amqp_events.events import ExchangeSpec
 from generator.emit.literals import summary
 from generator.model import (
     Archive,
@@ -114,10 +113,11 @@ class PackagePlan:
     service: Service
     sent: tuple[Sent, ...]
     received: tuple[Received, ...]
-    exchanges: tuple[ExchangeSpec, ...]
     types: TypesModule
     scaffold_module: str
     scaffold_class: str
+    regenerate: tuple[str, ...] = ()
+    """The arguments of ``amqp-events-gen`` that generate the package again, but ``-o``."""
 
     @property
     def typed_headers(self) -> bool:
@@ -245,23 +245,20 @@ def _received(service: Service, types: TypesModule, both_sides: bool) -> tuple[R
     return tuple(result)
 
 
-def _exchanges(service: Service) -> tuple[ExchangeSpec, ...]:
-    found: dict[str, ExchangeSpec] = {}
-    for operation in service.operations:
-        exchange = operation.channel.exchange
-        if exchange.name is not None:
-            found.setdefault(exchange.name, exchange)
-    return tuple(found[name] for name in sorted(found))
-
-
-def plan_package(service: Service, types: TypesModule, *, both_sides: bool) -> PackagePlan:
+def plan_package(
+    service: Service,
+    types: TypesModule,
+    *,
+    both_sides: bool,
+    regenerate: Sequence[str] = (),
+) -> PackagePlan:
     """Name every generated function, constant and method of the package."""
     return PackagePlan(
         service=service,
         sent=_sent(service, types, both_sides),
         received=_received(service, types, both_sides),
-        exchanges=_exchanges(service),
         types=types,
         scaffold_module=f"{service.package}_handlers",
         scaffold_class=_scaffold_class(service.name),
+        regenerate=tuple(regenerate),
     )

@@ -6,11 +6,13 @@ bracketed list) and ``Seq`` (pieces on one line). A group stays on one line when
 line fits in ``LINE_LENGTH`` columns; otherwise it is exploded one item per line with a
 trailing comma. The trailing comma is "magic" to ruff: it keeps the group exploded, so
 the output is a fixed point of ``ruff format`` whether or not ruff would have split it
-the same way. The one exception is a subscript with a single item (``list[X]``), where
-a comma would change the meaning; ruff breaks those without a comma, and so does this
-module. The line up to a group's opening bracket must fit: ruff's choices when it does
-not depend on heuristics this module does not copy, so generated code keeps prefixes
-and callee names short (document names are cut to ``names.MAX_NAME``).
+the same way. A group of one item is exploded without a comma, the way ruff explodes
+it, except a one-item tuple, whose comma is its meaning, and the parameters of a
+``def``, which ruff gives one.
+
+The line up to a group's opening bracket must fit: ruff's choices when it does not
+depend on heuristics this module does not copy, so generated code keeps prefixes and
+callee names short (document names are cut to ``names.MAX_NAME``).
 """
 
 from __future__ import annotations
@@ -64,14 +66,16 @@ class Group:
         items: tuple[Doc, ...],
         close: str,
         *,
-        magic_comma: bool = True,
+        magic_comma: bool | None = None,
         one_tuple: bool = False,
     ) -> None:
         self.open = open
         self.items = items
         self.close = close
-        # An exploded group ends with a comma unless it is a one-item subscript.
-        self.magic_comma = magic_comma
+        # An exploded group of several items ends with a comma, which keeps it exploded.
+        # A single item is exploded without one, as ruff does (``f(\n    {...}\n)``),
+        # unless it is a one-item tuple or the parameters of a ``def``.
+        self.magic_comma = (len(items) > 1 or one_tuple) if magic_comma is None else magic_comma
         # A one-item tuple keeps its comma on one line too: ``(x,)``.
         comma = "," if one_tuple and len(items) == 1 else ""
         self.flat = f"{open}{', '.join(item.flat for item in items)}{comma}{close}"
@@ -133,7 +137,7 @@ def dict_of(pairs: Iterable[tuple[Doc | str, Doc | str]]) -> Doc:
 
 def subscript(base: str, *items: Doc | str) -> Doc:
     """``base[item, ...]``; a single item is never given a trailing comma."""
-    return Seq((Text(base), Group("[", tuple(map(_doc, items)), "]", magic_comma=len(items) > 1)))
+    return Seq((Text(base), Group("[", tuple(map(_doc, items)), "]")))
 
 
 def lay_out(doc: Doc, *, indent: int, column: int, tail: int = 0) -> list[str]:

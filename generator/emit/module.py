@@ -30,14 +30,15 @@ class Module:
         *,
         exports: Iterable[str] | None = (),
         packages: frozenset[str] = frozenset({"amqp_events"}),
-        note: Sequence[str] = (),
+        preamble: Sequence[str] = (),
     ) -> None:
         self.doc = doc
         self.imports = Imports(packages=packages)
         self.exports: list[str] | None = None if exports is None else list(exports)
         """The names ``__all__`` lists; None writes no ``__all__`` (user code, the scaffold)."""
-        self.note = list(note)
-        """Comment lines between the docstring and the imports."""
+        self.preamble = list(preamble)
+        """Lines between the docstring and the imports: a comment, or a check that must
+        run before anything is imported."""
         self.strings: list[str] = []
         self.lines: list[str] = []
         """The body, which follows the ``__all__`` line and starts with the blank lines
@@ -78,7 +79,7 @@ class Module:
     def render(self, *, header: Sequence[str] = ()) -> str:
         """The module: header, exemptions, docstring, imports, ``__all__``, then the body."""
         doc, value = docstring(self.doc, indent=0)
-        frame = [*doc, "", *self.note]
+        frame = [*doc, "", *self.preamble]
         imports = self.imports.render()
         if imports:
             frame.append(imports)

@@ -100,6 +100,7 @@ class Field:
     type: TypeExpr
     required: bool
     doc: str
+    """The attribute's docstring; empty when the document says nothing about it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,7 +115,7 @@ def _property_doc(places: list[At], wire: str, attribute: str) -> str:
                 value = place.schema.get(keyword)
                 if isinstance(value, str) and value.strip() and value not in texts:
                     texts.append(value)
-    doc = "\n\n".join(texts) or f"The ``{wire}`` property."
-    if attribute != wire and texts:
-        doc += f"\n\nJSON name: ``{wire}``."
-    return doc
+    # Without a title or description there is nothing to say but a renamed JSON name.
+    if attribute != wire:
+        texts.append(f"JSON name: ``{wire}``.")
+    return "\n\n".join(texts)

@@ -63,7 +63,9 @@ def _declaration(st: Statements, cls: ClassDef) -> None:
     if cls.fields or cls.extra:
         out.blank(1)
     for field in cls.fields:
-        out.add(*_field_lines(st, field), *out.docstring(field.doc, indent=INDENT))
+        out.add(*_field_lines(st, field))
+        if field.doc:
+            out.add(*out.docstring(field.doc, indent=INDENT))
     if cls.extra is not None:
         annotation = Seq(
             (text("dict"), Group("[", (text("str"), st.annotation(cls.extra.value)), "]"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from generator.emit.imports import Import
-from generator.emit.layout import Doc, Group, Seq, call, join_lines, text
+from generator.emit.layout import Doc, call, join_lines, text
 from generator.emit.literals import json_text
 from generator.emit.module import Module
 from generator.emit.width import INDENT
@@ -55,26 +55,26 @@ def render_examples(model: TypeModel) -> Module:
         out.add(*out.docstring(f"Examples of ``{root.label}`` from the document.", indent=0))
         out.blank(1)
         checks.append(
-            Seq(
-                (
-                    text("*"),
-                    call(
-                        "codec.roundtrip",
-                        text(out.literal(root.label)),
-                        text(root.examples_constant),
-                        text(f"schemas.{root.schema}"),
-                        text(f"payloads.{root.decode}"),
-                        text(f"payloads.{root.encode}"),
-                    ),
-                )
+            call(
+                "codec.roundtrip",
+                text(out.literal(root.label)),
+                text(root.examples_constant),
+                text(f"schemas.{root.schema}"),
+                text(f"payloads.{root.decode}"),
+                text(f"payloads.{root.encode}"),
             )
         )
     if checks:
         out.blank(1)
     out.add(f"def {_ROUNDTRIP}() -> list[str]:")
     out.add(*out.docstring(ROUNDTRIP_DOC, indent=INDENT))
-    if checks:
-        out.add(*join_lines("return ", Group("[", tuple(checks), "]"), indent=INDENT))
+    if len(checks) == 1:
+        out.add(*join_lines("return ", checks[0], indent=INDENT))
+    elif checks:
+        out.add(*join_lines("problems = ", checks[0], indent=INDENT))
+        for check in checks[1:]:
+            out.add(*join_lines("problems += ", check, indent=INDENT))
+        out.add(f"{' ' * INDENT}return problems")
     else:
         out.add(f"{' ' * INDENT}return []")
     public = [r.examples_constant for r in model.roots if r.examples_constant]

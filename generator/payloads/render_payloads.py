@@ -116,7 +116,7 @@ def _imports(model: TypeModel) -> list[Import]:
 def _tuple_annotation(items: list[Doc]) -> Doc:
     if not items:
         return text("tuple[()]")
-    return Seq((text("tuple"), Group("[", tuple(items), "]", magic_comma=len(items) > 1)))
+    return Seq((text("tuple"), Group("[", tuple(items), "]")))
 
 
 class _Payloads(Statements):

@@ -50,7 +50,8 @@ class Statements:
     def function(self, function: Function) -> None:
         """Write ``function`` followed by two blank lines."""
         out = self.out
-        parameters = Group("(", (text(function.parameter),), ")")
+        # ruff ends exploded parameters with a comma, even a single one.
+        parameters = Group("(", (text(function.parameter),), ")", magic_comma=True)
         out.add(
             *join_lines(f"def {function.name}", parameters, f" -> {function.returns}:", indent=0)
         )

@@ -86,8 +86,11 @@ def handlers_context(plan: PackagePlan, module: Module) -> dict[str, Any]:
                     "keeps_payload": kept,
                     "correlation": correlation,
                     "headers": headers,
+                    # Typed headers make a delivery of another type; the rest pass it on.
                     "dispatch": call(
-                        f"handlers.{m.method}", "payload" if kept else "None", "received"
+                        f"handlers.{m.method}",
+                        "payload" if kept else "None",
+                        "received" if headers is not None else "delivery",
                     ),
                 }
             )

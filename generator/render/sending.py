@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.emit.layout import Doc, call, dict_of, tuple_of
+from generator.emit.layout import Doc, call, subscript, tuple_of
 from generator.emit.module import Module
 from generator.plan import PackagePlan, Param, Sent
 from generator.render.shared import exchange_spec, signature
@@ -139,20 +139,14 @@ def publishers_context(plan: PackagePlan, module: Module) -> dict[str, Any]:
                 "collected": collected,
                 "encode_headers": (
                     call(
-                        "sent_headers.update",
-                        call(
-                            "codec.headers_object",
-                            call(f"payloads.{sent.headers.encode}", "headers"),
-                        ),
+                        "codec.headers_object",
+                        call(f"payloads.{sent.headers.encode}", "headers"),
                     )
                     if sent.headers is not None
                     else None
                 ),
                 "correlation_header": (
-                    call(
-                        "sent_headers.update",
-                        dict_of([(module.literal(header), "correlation_id")]),
-                    )
+                    subscript("sent_headers", module.literal(header))
                     if header is not None
                     else None
                 ),

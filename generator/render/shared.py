@@ -30,4 +30,6 @@ def exchange_spec(module: Module, exchange: ExchangeSpec) -> Doc:
 
 def signature(name: str, params: list[str], returns: str) -> tuple[Doc, str]:
     """A ``def`` line: its bracketed parameters and what follows them."""
-    return Seq((Text(f"def {name}"), Group("(", tuple(map(Text, params)), ")"))), f" -> {returns}:"
+    # ruff ends exploded parameters with a comma, even a single one.
+    parameters = Group("(", tuple(map(Text, params)), ")", magic_comma=True)
+    return Seq((Text(f"def {name}"), parameters)), f" -> {returns}:"

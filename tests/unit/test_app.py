@@ -121,6 +121,7 @@ def test_the_public_api_is_exactly_what_all_lists() -> None:
         "declare",
         "errors",
         "events",
+        "generated_api",
         "handling",
         "management",
         "policy",

@@ -7,6 +7,7 @@ seconds per run, not per package.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import warnings
@@ -146,6 +147,19 @@ def test_every_public_name_has_a_docstring(
             generated.module.examples_source,
         ):
             assert undocumented(source) == []
+
+
+def test_attributes_are_documented_with_what_the_document_says_only(
+    features: Generated, recursive: Generated, hostile: Generated
+) -> None:
+    for generated in (features, recursive, hostile):
+        source = generated.module.payloads_source
+        assert not re.search(r'"""The ``[^`]*`` property\."""', source)
+    # A property the document describes keeps its description, and a renamed one says
+    # its JSON name: "class" is both.
+    source = features.module.payloads_source
+    assert '    class_: str\n    """A Python keyword on the wire.' in source
+    assert "JSON name: ``class``." in source
 
 
 def test_payload_modules_start_with_their_docstring_for_the_package_header(
