@@ -5,6 +5,8 @@ POSIX style) and the JSON pointer inside it. ``Documents.follow`` turns one ``$r
 into the node it names, relative to the file that contains the reference;
 ``Documents.deref`` follows a chain of pure references to the object at its end.
 Problems come back as sentences; the caller reports them at the reference's place.
+A caller that wants to know which places references named passes a set to collect
+their keys, and returns it with its result; following changes nothing here.
 """
 
 from __future__ import annotations
@@ -83,8 +85,6 @@ class Documents:
         self._problems: dict[str, str] = {}
         self.diagnostics: list[Diagnostic] = []
         """Problems inside loaded files (YAML errors, duplicate keys)."""
-        self.referenced: set[str] = set()
-        """Keys (``file#pointer``) of every place a followed reference named."""
 
     # -- files -------------------------------------------------------------------------
 
@@ -193,8 +193,13 @@ class Documents:
         file = posixpath.normpath(posixpath.join(posixpath.dirname(base_file), unquote(address)))
         return file, fragment
 
-    def follow(self, ref: object, base_file: str) -> Node | RefProblem:
-        """Follow one ``$ref`` (found in ``base_file``) to the node it names."""
+    def follow(
+        self, ref: object, base_file: str, named: set[str] | None = None
+    ) -> Node | RefProblem:
+        """Follow one ``$ref`` (found in ``base_file``) to the node it names.
+
+        The key of every place a reference named on the way is added to ``named``.
+        """
         place = self.target(ref, base_file)
         if isinstance(place, RefProblem):
             return place
@@ -205,19 +210,21 @@ class Documents:
                 f"The reference {ref!r} points to the file {self.display(file)!r}, but "
                 f"{self.problem(file) or 'it cannot be read'}."
             )
-        found = self._walk(ref, Node(file, "", loaded.data), pointer)
-        if isinstance(found, Node):
-            self.referenced.add(found.key)
+        found = self._walk(ref, Node(file, "", loaded.data), pointer, named)
+        if isinstance(found, Node) and named is not None:
+            named.add(found.key)
         return found
 
-    def _walk(self, ref: object, node: Node, pointer: str) -> Node | RefProblem:
+    def _walk(
+        self, ref: object, node: Node, pointer: str, named: set[str] | None
+    ) -> Node | RefProblem:
         hops = 0
         for token in parse_pointer(pointer):
             value = node.value
             # A pointer may pass through a reference (e.g. into a message defined elsewhere).
             while isinstance(value, dict) and "$ref" in value and token not in value:
                 hops += 1
-                step = self.follow(value["$ref"], node.file) if hops < _MAX_HOPS else None
+                step = self.follow(value["$ref"], node.file, named) if hops < _MAX_HOPS else None
                 if not isinstance(step, Node):
                     return step or RefProblem(
                         f"The reference {ref!r} passes through too many references."
@@ -236,12 +243,15 @@ class Documents:
                 )
         return node
 
-    def deref(self, node: Node) -> Node | RefProblem:
-        """Follow references from ``node`` until a value that is not a reference."""
+    def deref(self, node: Node, named: set[str] | None = None) -> Node | RefProblem:
+        """Follow references from ``node`` until a value that is not a reference.
+
+        The key of every place a reference named on the way is added to ``named``.
+        """
         seen = [node.key]
         while isinstance(node.value, dict) and "$ref" in node.value:
             ref = node.value["$ref"]
-            step = self.follow(ref, node.file)
+            step = self.follow(ref, node.file, named)
             if isinstance(step, RefProblem):
                 return step
             if step.key in seen:

@@ -187,7 +187,8 @@ def _front(options: Options) -> _Front:
         both_sides=options.both_sides,
     )
     found.extend(model.diagnostics)
-    found.extend(unused_components(documents, documents.referenced))
+    referenced = validation.referenced | schemas.referenced | model.referenced
+    found.extend(unused_components(documents, referenced))
     service = model.service
     if service is not None and not service.operations:
         found.append(

@@ -38,6 +38,8 @@ class ResolvedSchemas:
     edges: Mapping[SchemaKey, frozenset[SchemaKey]]
     """The references each root or node makes, for reachability."""
     diagnostics: tuple[Diagnostic, ...]
+    referenced: frozenset[str] = frozenset()
+    """Keys (``file#pointer``) of every place a schema's reference named on the way."""
 
     def graph(self, documents: Documents, roots: Iterable[JsonSchema]) -> SchemaGraph:
         """The graph of the schemas reachable from ``roots`` (rewritten root schemas)."""
@@ -63,6 +65,7 @@ class _Resolver:
         self.edges: dict[SchemaKey, frozenset[SchemaKey]] = {}
         self.diagnostics: list[Diagnostic] = []
         self.checked: set[SchemaKey] = set()
+        self.referenced: set[str] = set()
         self._refs: set[SchemaKey] = set()
 
     def error(self, node: Node, message: str) -> None:
@@ -132,11 +135,11 @@ class _Resolver:
         return result
 
     def reference(self, node: Node, ref: object) -> object:
-        end = self.documents.deref(node)
+        end = self.documents.deref(node, self.referenced)
         if isinstance(end, RefProblem):
             self.error(node.child("$ref"), end.message)
             return ref
-        target = self.documents.follow(ref, node.file)
+        target = self.documents.follow(ref, node.file, self.referenced)
         if isinstance(target, RefProblem):  # pragma: no cover - deref reported it
             return ref
         key = target.key
@@ -174,4 +177,5 @@ def resolve_schemas(documents: Documents, sites: Iterable[SchemaSite]) -> Resolv
         nodes={key: resolver.done[key] for key in resolver.targets if key in resolver.done},
         edges=resolver.edges,
         diagnostics=tuple(resolver.diagnostics),
+        referenced=frozenset(resolver.referenced),
     )

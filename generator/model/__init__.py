@@ -24,6 +24,7 @@ from generator.model.values import (
 from generator.names import slug, snake_name
 from generator.resolve import ResolvedSchemas
 from generator.validate import Version
+from generator.validate.common import info
 
 __all__ = [
     "Archive",
@@ -49,6 +50,8 @@ class ModelResult:
 
     service: Service | None
     diagnostics: tuple[Diagnostic, ...]
+    referenced: frozenset[str] = frozenset()
+    """Keys (``file#pointer``) of every place a reference the model followed named."""
 
 
 def build_model(
@@ -81,22 +84,20 @@ def build_model(
                 )
             )
     reader.diagnostics.extend(check_routing(operations, both_sides=both_sides))
-    info = reader.fields(root.child("info"))
-    title = info.get("title") if isinstance(info.get("title"), str) else ""
-    named = info.get("x-amqp-events-service")
-    chosen = service or (named if isinstance(named, str) else None) or slug(str(title))
+    about = info(reader.parsing, root.child("info"))
+    chosen = service or about.service or slug(about.title)
     errors = [d for d in reader.diagnostics if d.level == "error"]
     model = Service(
         name=chosen,
         package=package or snake_name(chosen, fallback="events"),
-        title=str(title),
-        version=str(info.get("version", "")),
-        description=str(info.get("description", ""))
-        if isinstance(info.get("description"), str)
-        else "",
+        title=about.title,
+        version=about.version,
+        description=about.description,
         asyncapi=str(root.value.get("asyncapi", "")),
         source=documents.root_file,
         operations=operations,
         roots=tuple(reader.roots),
     )
-    return ModelResult(None if errors else model, tuple(reader.diagnostics))
+    return ModelResult(
+        None if errors else model, tuple(reader.diagnostics), frozenset(reader.referenced)
+    )

@@ -1,7 +1,8 @@
 """Read AMQP bindings into model values: a channel's exchange, an operation's publish options.
 
-What the runtime cannot honour (the default exchange, a vhost, cc/bcc) is said in a
-warning at the binding's place.
+The bindings were parsed by the rules that validated them (``validate.bindings``); here
+their records become what the runtime does. What it cannot honour (the default exchange,
+a vhost, cc/bcc) is said in a warning at the binding's place.
 """
 
 from __future__ import annotations
@@ -13,17 +14,20 @@ from amqp_events.topology import ExchangeType
 from generator.diagnostics import Location
 from generator.documents import Node
 from generator.model.values import Publish
+from generator.validate.bindings import (
+    AmqpExchange,
+    MessageBinding,
+    channel_binding,
+    message_binding,
+    operation_binding,
+)
 
 if TYPE_CHECKING:
     from generator.model.reader import Reader
 
-__all__ = ["read_exchange", "read_publish"]
+__all__ = ["read_exchange", "read_message_binding", "read_publish"]
 
-_EXCHANGE_TYPES: dict[object, ExchangeType] = {kind: kind for kind in get_args(ExchangeType)}
-
-
-def _whole(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+_EXCHANGE_TYPES: dict[str, ExchangeType] = {kind: kind for kind in get_args(ExchangeType)}
 
 
 def read_exchange(reader: Reader, channel: Node) -> tuple[ExchangeSpec, Location]:
@@ -33,82 +37,81 @@ def read_exchange(reader: Reader, channel: Node) -> tuple[ExchangeSpec, Location
     """
     default = (ExchangeSpec(), reader.where(channel))
     amqp = reader.amqp(channel.child("bindings"))
-    if amqp is None or not isinstance(amqp.value, dict):
+    if amqp is None:
         return default
-    exchange = amqp.value.get("exchange")
-    if amqp.value.get("is") == "queue":
+    binding = channel_binding(reader.parsing, amqp)
+    if binding.is_queue:
         reader.warn(
             amqp.child("is"),
             "The channel is bound as a queue ('is: queue'); the service consumes it "
             "through its own queue '<service>.<address>', bound to the exchange with the "
             "address as routing key, and publishes to that exchange.",
         )
-    if not isinstance(exchange, dict):
+    if binding.exchange is None:
         return default
-    named = _named_exchange(reader, amqp.child("exchange"), exchange)
-    return default if named is None else (named, reader.where(amqp.child("exchange")))
+    named = _named_exchange(reader, binding.exchange)
+    return default if named is None else (named, reader.where(binding.exchange.place))
 
 
-def _named_exchange(
-    reader: Reader, place: Node, exchange: dict[str, object]
-) -> ExchangeSpec | None:
-    name = exchange.get("name") if isinstance(exchange.get("name"), str) else None
-    kind = exchange.get("type", "topic")
-    if kind == "default" or not name:
-        if kind not in ("topic", "default"):
+def _named_exchange(reader: Reader, exchange: AmqpExchange) -> ExchangeSpec | None:
+    place = exchange.place
+    if exchange.type == "default" or not exchange.name:
+        if exchange.type not in ("topic", "default"):
             reader.warn(
                 place,
-                f"The exchange has type {kind!r} but no name; events use the app's default "
-                "topic exchange instead.",
+                f"The exchange has type {exchange.type!r} but no name; events use the app's "
+                "default topic exchange instead.",
             )
-        elif kind == "default":
+        elif exchange.type == "default":
             reader.warn(
                 place.child("type"),
                 "The AMQP default exchange cannot be bound to; events use the app's "
                 "default topic exchange instead.",
             )
         return None
-    vhost = exchange.get("vhost")
-    if isinstance(vhost, str) and vhost not in ("", "/"):
+    if exchange.vhost not in (None, "", "/"):
         reader.warn(
             place.child("vhost"),
-            f"The vhost {vhost!r} is not chosen by generated code; it is part of the broker "
-            "URL given to create_app().",
+            f"The vhost {exchange.vhost!r} is not chosen by generated code; it is part of the "
+            "broker URL given to create_app().",
         )
-    durable = exchange.get("durable", True)
-    auto_delete = exchange.get("autoDelete", False)
     return ExchangeSpec(
-        name=str(name),
-        type=_EXCHANGE_TYPES.get(kind, "topic"),
-        durable=durable is True,
-        auto_delete=auto_delete is True,
+        name=exchange.name,
+        type=_EXCHANGE_TYPES.get(exchange.type, "topic"),
+        durable=exchange.durable,
+        auto_delete=exchange.auto_delete,
     )
 
 
 def read_publish(reader: Reader, bindings: Node) -> Publish:
     """AMQP publish options (delivery mode, priority, expiration, mandatory) of an operation."""
     amqp = reader.amqp(bindings)
-    if amqp is None or not isinstance(amqp.value, dict):
+    if amqp is None:
         return Publish()
-    value = amqp.value
-    for unused in ("cc", "bcc", "replyTo", "userId", "timestamp"):
-        if unused in value:
+    binding = operation_binding(reader.parsing, amqp)
+    for unused in binding.unused:
+        if unused == "ack":
+            reader.warn(
+                amqp.child("ack"),
+                "The AMQP binding's 'ack' is not used: a handler's message is always "
+                "acknowledged after the handler returned, or after its retry or archive copy "
+                "was confirmed.",
+            )
+        else:
             reader.warn(
                 amqp.child(unused),
                 f"The AMQP binding's {unused!r} is not used by generated code; events are "
                 "published with the channel address as routing key.",
             )
-    if "ack" in value:
-        reader.warn(
-            amqp.child("ack"),
-            "The AMQP binding's 'ack' is not used: a handler's message is always "
-            "acknowledged after the handler returned, or after its retry or archive copy "
-            "was confirmed.",
-        )
-    mandatory = value.get("mandatory")
     return Publish(
-        delivery_mode=1 if value.get("deliveryMode") == 1 else 2,
-        priority=_whole(value.get("priority")),
-        expiration_ms=_whole(value.get("expiration")),
-        mandatory=mandatory if isinstance(mandatory, bool) else None,
+        delivery_mode=binding.delivery_mode,
+        priority=binding.priority,
+        expiration_ms=binding.expiration_ms,
+        mandatory=binding.mandatory,
     )
+
+
+def read_message_binding(reader: Reader, bindings: Node | None) -> MessageBinding | None:
+    """The AMQP binding of a message's bindings, if it has one."""
+    amqp = reader.amqp(bindings) if bindings is not None else None
+    return None if amqp is None else message_binding(reader.parsing, amqp)

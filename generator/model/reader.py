@@ -16,14 +16,15 @@ from amqp_events.addresses import is_routing_word, parameter_names
 from amqp_events.wire import is_json_content_type, is_plain_encoding
 from generator.diagnostics import Diagnostic, Location
 from generator.documents import Documents, Node, RefProblem, is_reference, parse_pointer
-from generator.model.amqp import read_exchange
+from generator.model.amqp import read_exchange, read_message_binding
 from generator.model.traits import field_layers, merge_nodes, merge_patch
 from generator.model.values import Channel, CorrelationId, Message, Parameter
 from generator.payloads import TypeRoot
 from generator.resolve import ResolvedSchemas
 from generator.schema_graph import JsonSchema
 from generator.validate import Version
-from generator.validate.common import correlation_location
+from generator.validate.checker import Checker
+from generator.validate.common import correlation_id
 
 __all__ = ["Reader", "text_of"]
 
@@ -76,6 +77,14 @@ class Reader:
     _channels: dict[str, Channel] = field(default_factory=dict)
     _names: dict[str, str] = field(default_factory=dict)
     _warned: set[tuple[str, str]] = field(default_factory=set)
+    referenced: set[str] = field(default_factory=set)
+    """Keys (``file#pointer``) of every place a reference the model followed named."""
+    parsing: Checker = field(init=False)
+    """Runs the validation rules that parse bindings and extensions into records; what
+    they find was reported when the document was validated, so it is dropped here."""
+
+    def __post_init__(self) -> None:
+        self.parsing = Checker(self.documents, self.version)
 
     # -- reporting ---------------------------------------------------------------------
 
@@ -95,7 +104,7 @@ class Reader:
 
     def deref(self, node: Node) -> Node:
         """Follow references; validation guarantees they resolve."""
-        end = self.documents.deref(node)
+        end = self.documents.deref(node, self.referenced)
         return node if isinstance(end, RefProblem) else end
 
     def fields(self, node: Node) -> dict[str, object]:
@@ -232,11 +241,10 @@ class Reader:
         )
         name = own or fallback
         unique = self._unique(name, end.key)
-        amqp = self.amqp(fields["bindings"]) if "bindings" in fields else None
-        amqp_value = amqp.value if amqp is not None and isinstance(amqp.value, dict) else {}
+        binding = read_message_binding(self, fields.get("bindings"))
         # The sender and the receiver must agree on the type, so it never depends on the
         # operation or the path that reached the message.
-        type_name = _text(amqp_value.get("messageType")) or own or wire_fallback or fallback
+        type_name = (binding and binding.message_type) or own or wire_fallback or fallback
         content_type = text("contentType") or default_content_type or "application/json"
         if not is_json_content_type(content_type):
             place = fields.get("contentType", end)
@@ -282,10 +290,9 @@ class Reader:
             description=text("description"),
             location=self.where(end),
         )
-        encoding = amqp_value.get("contentEncoding")
-        if not is_plain_encoding(encoding if isinstance(encoding, str) else None):
+        if binding is not None and not is_plain_encoding(binding.content_encoding):
             self.warn(
-                amqp.child("contentEncoding") if amqp else end,
+                binding.place.child("contentEncoding"),
                 "The AMQP contentEncoding is not applied: bodies are UTF-8 JSON.",
             )
         self._messages[end.key] = message
@@ -345,22 +352,14 @@ class Reader:
     def _correlation(self, node: Node | None) -> CorrelationId | None:
         if node is None:
             return None
-        value = self.fields(node)
-        location = value.get("location")
-        parsed = correlation_location(location) if isinstance(location, str) else None
-        if parsed is None:
-            return None
-        source, pointer = parsed
-        correlation = CorrelationId(
-            source="header" if source == "header" else "payload", pointer=pointer
-        )
-        if source == "header" and correlation.header is None:
+        found = correlation_id(self.parsing, self.deref(node))
+        if found is not None and found.source == "header" and found.header is None:
             self.warn(
                 node,
                 "Only a top-level header can carry the correlation id automatically; the AMQP "
                 "correlation_id property is set, the header is left to the caller.",
             )
-        return correlation
+        return found
 
     def _examples(self, node: Node | None) -> list[tuple[object, object]]:
         if node is None or not isinstance(node.value, list):

@@ -65,7 +65,7 @@ def read_operations(reader: Reader) -> Iterator[Operation]:
             name = (
                 operation_id.value if operation_id and isinstance(operation_id.value, str) else ""
             )
-            retry, archive = read_policies(operation, item, root)
+            retry, archive = read_policies(reader.parsing, operation, item, root)
             yield Operation(
                 id=name or f"{kind} {address}",
                 direction=direction,

@@ -57,7 +57,7 @@ def read_operations(reader: Reader) -> Iterator[Operation]:
     for operation_id in operations:
         operation = reader.deref(root.child("operations").child(operation_id))
         value = operation.value if isinstance(operation.value, dict) else {}
-        channel = reader.documents.deref(operation.child("channel"))
+        channel = reader.documents.deref(operation.child("channel"), reader.referenced)
         if isinstance(channel, RefProblem) or not isinstance(channel.value, dict):
             continue
         channel_id = _last_token(channel)
@@ -72,7 +72,7 @@ def read_operations(reader: Reader) -> Iterator[Operation]:
             )
         fields = reader.merged(operation)
         action: Direction = "send" if value.get("action") == "send" else "receive"
-        retry, archive = read_policies(operation, channel, root)
+        retry, archive = read_policies(reader.parsing, operation, channel, root)
         yield Operation(
             id=operation_id,
             direction=action,

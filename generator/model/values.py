@@ -13,9 +13,10 @@ from typing import Literal
 
 from amqp_events import addresses
 from amqp_events.events import ExchangeSpec
-from amqp_events.policy import DEFAULT_BACKOFF, Backoff
 from generator.diagnostics import Location
 from generator.payloads import TypeRoot
+from generator.validate.common import CorrelationId
+from generator.validate.extensions import Archive, Retry
 
 __all__ = [
     "Archive",
@@ -92,22 +93,6 @@ class Channel:
 
 
 @dataclass(frozen=True, slots=True)
-class CorrelationId:
-    """Where a message carries its correlation id: a header, or a place in the payload."""
-
-    source: Literal["header", "payload"]
-    pointer: str
-    """JSON pointer inside the headers or the payload, e.g. ``/x-correlation-id``."""
-
-    @property
-    def header(self) -> str | None:
-        """The header name when the id is a top-level header, else None."""
-        if self.source != "header" or self.pointer.count("/") != 1:
-            return None
-        return self.pointer[1:].replace("~1", "/").replace("~0", "~")
-
-
-@dataclass(frozen=True, slots=True)
 class Message:
     """One kind of message: its payload and headers schemas and how it is recognised."""
 
@@ -138,22 +123,6 @@ class Publish:
     priority: int | None = None
     expiration_ms: int | None = None
     mandatory: bool | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Retry:
-    """``x-amqp-events-retry``: explicit delays, or else an exponential ladder."""
-
-    delays: tuple[float, ...] | None = None
-    backoff: Backoff = DEFAULT_BACKOFF
-
-
-@dataclass(frozen=True, slots=True)
-class Archive:
-    """``x-amqp-events-archive``: the limits of a handler's archive (None keeps the default)."""
-
-    ttl: float | None = None
-    max_length: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ Unknown fields are errors unless they start with ``x-``, as the specification sa
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from generator.diagnostics import Diagnostic, Location
@@ -40,6 +41,8 @@ class Validation:
     version: Version | None
     diagnostics: tuple[Diagnostic, ...]
     schema_sites: tuple[SchemaSite, ...] = ()
+    referenced: frozenset[str] = frozenset()
+    """Keys (``file#pointer``) of every place a reference in the document named."""
 
 
 def _version(documents: Documents, root: Node) -> tuple[Version | None, list[Diagnostic]]:
@@ -133,10 +136,11 @@ def validate(documents: Documents) -> Validation:
         version,
         (*documents.diagnostics, *checker.diagnostics),
         tuple(checker.schema_sites),
+        frozenset(checker.referenced),
     )
 
 
-def unused_components(documents: Documents, referenced: set[str]) -> list[Diagnostic]:
+def unused_components(documents: Documents, referenced: Iterable[str]) -> list[Diagnostic]:
     """Warn about components of the root document that nothing references."""
     root = documents.root()
     components = root.value.get("components") if root and isinstance(root.value, dict) else None

@@ -1,15 +1,21 @@
-"""Rules for Bindings Objects; AMQP bindings are checked in depth because code uses them.
+"""Rules for Bindings Objects; AMQP bindings are parsed in depth because code uses them.
 
 Fields of the AMQP binding that generated code reads (exchange name and type, delivery
 mode, priority, expiration, mandatory, message type) are errors when malformed. Fields
 it does not use are warnings when malformed or unknown: documents written for other
 tools carry them, and they do not change what we generate.
+
+Each AMQP binding is parsed into a frozen record (``ChannelBinding``,
+``OperationBinding``, ``MessageBinding``) of the fields that are valid: validation
+reports the problems, and the model reads the records of the bindings it uses (with
+their traits merged in), so what a field means is read in one place.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import get_args
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal, get_args
 
 from amqp_events.topology import ExchangeType
 from generator.documents import Node
@@ -18,10 +24,17 @@ from generator.words import describe, one_of, suggestion
 
 __all__ = [
     "EXCHANGE_TYPES",
+    "AmqpExchange",
+    "ChannelBinding",
+    "MessageBinding",
+    "OperationBinding",
+    "channel_binding",
     "check_channel_bindings",
     "check_message_bindings",
     "check_operation_bindings",
     "check_server_bindings",
+    "message_binding",
+    "operation_binding",
 ]
 
 EXCHANGE_TYPES = (*get_args(ExchangeType), "default")
@@ -30,6 +43,53 @@ _BINDING_VERSIONS = ("0.1.0", "0.2.0", "0.3.0", "latest")
 
 Field = Callable[[object], str | None]
 """Check one value; return what was expected when it is wrong."""
+
+UNUSED_OPERATION_FIELDS = ("cc", "bcc", "replyTo", "userId", "timestamp", "ack")
+"""Fields of an AMQP operation binding that generated code does not read."""
+
+
+@dataclass(frozen=True, slots=True)
+class AmqpExchange:
+    """The exchange an AMQP channel binding names, as written."""
+
+    place: Node
+    name: str | None = None
+    type: str = "topic"
+    """One of ``EXCHANGE_TYPES``: ``default`` is AsyncAPI's name for the AMQP default."""
+    durable: bool = True
+    auto_delete: bool = False
+    vhost: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelBinding:
+    """An AMQP channel binding: whether it binds a queue, and its exchange."""
+
+    place: Node
+    is_queue: bool = False
+    exchange: AmqpExchange | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OperationBinding:
+    """An AMQP operation binding: the publish options, and the fields nothing reads."""
+
+    place: Node
+    delivery_mode: Literal[1, 2] = 2
+    priority: int | None = None
+    expiration_ms: int | None = None
+    mandatory: bool | None = None
+    unused: tuple[str, ...] = ()
+    """Which of ``UNUSED_OPERATION_FIELDS`` the binding gives, in that order."""
+
+
+@dataclass(frozen=True, slots=True)
+class MessageBinding:
+    """An AMQP message binding: the message's AMQP type and content encoding."""
+
+    place: Node
+    message_type: str | None = None
+    content_encoding: str | None = None
 
 
 def _string(value: object) -> str | None:
@@ -108,11 +168,13 @@ _MESSAGE: dict[str, tuple[Field, bool]] = {
 
 def _fields(
     checker: Checker, node: Node, what: str, fields: dict[str, tuple[Field, bool]]
-) -> dict[str, object] | None:
+) -> dict[str, object]:
+    """The valid fields of the object at ``node``; every other one is reported."""
     value = node.value
     if not isinstance(value, dict):
         checker.error(node, f"The {what} must be an object, got {describe(value)}.")
-        return None
+        return {}
+    valid: dict[str, object] = {}
     for key, item in value.items():
         spec = fields.get(key)
         if spec is None:
@@ -124,49 +186,107 @@ def _fields(
             continue
         check, used = spec
         expected = check(item)
-        if expected is not None:
-            message = f"The {what}'s {key!r} must be {expected}, got {describe(item)}"
-            if used:
-                checker.error(node.child(key), message + ".")
-            else:
-                checker.warning(node.child(key), message + "; it is ignored.")
-    return value
+        if expected is None:
+            valid[key] = item
+            continue
+        message = f"The {what}'s {key!r} must be {expected}, got {describe(item)}"
+        if used:
+            checker.error(node.child(key), message + ".")
+        else:
+            checker.warning(node.child(key), message + "; it is ignored.")
+    return valid
 
 
-def _amqp_channel(checker: Checker, node: Node) -> None:
-    value = _fields(
+def _text(fields: Mapping[str, object], key: str) -> str | None:
+    value = fields.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _flag(fields: Mapping[str, object], key: str, default: bool | None) -> bool | None:
+    value = fields.get(key)
+    return value if isinstance(value, bool) else default
+
+
+def _number(fields: Mapping[str, object], key: str) -> int | None:
+    value = fields.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _object(value: object) -> str | None:
+    return None if isinstance(value, dict) else "an object"
+
+
+def channel_binding(checker: Checker, node: Node) -> ChannelBinding:
+    """Parse the AMQP channel binding at ``node``, reporting what is wrong with it."""
+    fields = _fields(
         checker,
         node,
         "AMQP channel binding",
         {
             "is": (_choice("routingKey", "queue"), True),
-            "exchange": (lambda v: None if isinstance(v, dict) else "an object", True),
-            "queue": (lambda v: None if isinstance(v, dict) else "an object", False),
+            "exchange": (_object, True),
+            "queue": (_object, False),
             "bindingVersion": (_binding_version, False),
         },
     )
-    if value is None:
-        return
-    exchange = value.get("exchange")
-    if isinstance(exchange, dict):
-        _fields(checker, node.child("exchange"), "AMQP exchange", _EXCHANGE)
-        name = exchange.get("name")
-        if isinstance(name, str) and (len(name.encode()) > 255 or name.startswith("amq.")):
+    exchange = None
+    if "exchange" in fields:
+        place = node.child("exchange")
+        named = _fields(checker, place, "AMQP exchange", _EXCHANGE)
+        name = _text(named, "name")
+        if name is not None and (len(name.encode()) > 255 or name.startswith("amq.")):
             checker.error(
-                node.child("exchange").child("name"),
+                place.child("name"),
                 f"The exchange name {name[:60]!r} cannot be declared: RabbitMQ refuses names "
                 "longer than 255 bytes and reserves the 'amq.' prefix.",
             )
-    if isinstance(value.get("queue"), dict):
+        exchange = AmqpExchange(
+            place=place,
+            name=name,
+            type=_text(named, "type") or "topic",
+            durable=_flag(named, "durable", True) is True,
+            auto_delete=_flag(named, "autoDelete", False) is True,
+            vhost=_text(named, "vhost"),
+        )
+    if "queue" in fields:
         _fields(checker, node.child("queue"), "AMQP queue", _QUEUE)
+    return ChannelBinding(place=node, is_queue=fields.get("is") == "queue", exchange=exchange)
+
+
+def operation_binding(checker: Checker, node: Node) -> OperationBinding:
+    """Parse the AMQP operation binding at ``node``, reporting what is wrong with it."""
+    fields = _fields(checker, node, "AMQP operation binding", _OPERATION)
+    given = node.value if isinstance(node.value, dict) else {}
+    return OperationBinding(
+        place=node,
+        delivery_mode=1 if fields.get("deliveryMode") == 1 else 2,
+        priority=_number(fields, "priority"),
+        expiration_ms=_number(fields, "expiration"),
+        mandatory=_flag(fields, "mandatory", None),
+        unused=tuple(key for key in UNUSED_OPERATION_FIELDS if key in given),
+    )
+
+
+def message_binding(checker: Checker, node: Node) -> MessageBinding:
+    """Parse the AMQP message binding at ``node``, reporting what is wrong with it."""
+    fields = _fields(checker, node, "AMQP message binding", _MESSAGE)
+    return MessageBinding(
+        place=node,
+        message_type=_text(fields, "messageType"),
+        content_encoding=_text(fields, "contentEncoding"),
+    )
+
+
+def _amqp_channel(checker: Checker, node: Node) -> None:
+    channel_binding(checker, node)
 
 
 def _amqp_operation(checker: Checker, node: Node) -> None:
-    _fields(checker, node, "AMQP operation binding", _OPERATION)
+    operation_binding(checker, node)
 
 
 def _amqp_message(checker: Checker, node: Node) -> None:
-    _fields(checker, node, "AMQP message binding", _MESSAGE)
+    message_binding(checker, node)
 
 
 def _bindings(amqp: Callable[[Checker, Node], None], what: str) -> Callable[[Checker, Node], None]:

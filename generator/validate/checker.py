@@ -8,6 +8,7 @@ Object instead, and each referenced object is checked once, in the file that hol
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -62,6 +63,8 @@ class Checker:
     version: Version
     diagnostics: list[Diagnostic] = field(default_factory=list)
     schema_sites: list[SchemaSite] = field(default_factory=list)
+    referenced: set[str] = field(default_factory=set)
+    """Keys (``file#pointer``) of every place a reference the rules followed named."""
     _checked: set[tuple[str, str]] = field(default_factory=set)
 
     # -- reporting -----------------------------------------------------------------------
@@ -128,7 +131,7 @@ class Checker:
     def follow(self, node: Node) -> Node | None:
         """Follow the Reference Object at ``node`` one step, reporting a broken reference."""
         assert isinstance(node.value, dict)
-        step = self.documents.follow(node.value["$ref"], node.file)
+        step = self.documents.follow(node.value["$ref"], node.file, self.referenced)
         if isinstance(step, RefProblem):
             self.error(node.child("$ref"), step.message)
             return None
@@ -136,7 +139,7 @@ class Checker:
 
     def reference(self, node: Node, rule: Rule, what: str) -> None:
         """Check a Reference Object and, once, the object it names with ``rule``."""
-        end = self.documents.deref(node)
+        end = self.documents.deref(node, self.referenced)
         if isinstance(end, RefProblem):
             self.error(node.child("$ref"), end.message)
             return
@@ -156,9 +159,17 @@ class Checker:
             self._checked.add(key)
             rule(self, node)
 
+    def deref(self, node: Node) -> Node | RefProblem:
+        """Follow references from ``node`` to the object at their end (or the problem)."""
+        return self.documents.deref(node, self.referenced)
+
+    def follow_ref(self, ref: builtins.object, base_file: str) -> Node | RefProblem:
+        """Follow one ``$ref`` found in ``base_file`` (or say why it cannot be)."""
+        return self.documents.follow(ref, base_file, self.referenced)
+
     def resolve(self, node: Node) -> Node | None:
         """Return the object at ``node``, following references; None if that fails."""
-        end = self.documents.deref(node)
+        end = self.documents.deref(node, self.referenced)
         return None if isinstance(end, RefProblem) else end
 
 

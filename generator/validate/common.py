@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Literal
 
 from amqp_events.addresses import parameter_names
 from generator.documents import Node
@@ -21,6 +23,8 @@ from generator.words import describe, one_of
 
 __all__ = [
     "COMPONENT_KEY",
+    "CorrelationId",
+    "Info",
     "check_contact",
     "check_correlation_id",
     "check_external_docs",
@@ -32,7 +36,8 @@ __all__ = [
     "check_tag",
     "check_tags",
     "check_url",
-    "correlation_location",
+    "correlation_id",
+    "info",
 ]
 
 COMPONENT_KEY = r"[A-Za-z0-9.\-_]+"
@@ -109,8 +114,19 @@ def check_tags(checker: Checker, node: Node) -> None:
                 seen.add(name)
 
 
-def check_info(checker: Checker, node: Node) -> None:
-    """Info Object: title and version are required; 3.x adds tags and external docs."""
+@dataclass(frozen=True, slots=True)
+class Info:
+    """What the Info Object says about the service."""
+
+    title: str = ""
+    version: str = ""
+    description: str = ""
+    service: str | None = None
+    """``x-amqp-events-service``: the service name, when the document chooses it."""
+
+
+def info(checker: Checker, node: Node) -> Info:
+    """Parse the Info Object: title and version are required; 3.x adds tags and docs."""
     rules: dict[str, Rule] = {
         "title": string,
         "version": string,
@@ -123,7 +139,23 @@ def check_info(checker: Checker, node: Node) -> None:
     if checker.version[0] >= 3:
         rules["tags"] = check_tags
         rules["externalDocs"] = ref_or(check_external_docs, "an External Documentation Object")
-    checker.object(node, "Info Object", rules, required=("title", "version"))
+    value = checker.object(node, "Info Object", rules, required=("title", "version")) or {}
+
+    def text(key: str) -> str:
+        found = value.get(key)
+        return found if isinstance(found, str) else ""
+
+    return Info(
+        title=text("title"),
+        version=text("version"),
+        description=text("description"),
+        service=text("x-amqp-events-service") or None,
+    )
+
+
+def check_info(checker: Checker, node: Node) -> None:
+    """Info Object, checked where the document writes it."""
+    info(checker, node)
 
 
 def check_server_variable(checker: Checker, node: Node) -> None:
@@ -169,16 +201,24 @@ def check_security_scheme(checker: Checker, node: Node) -> None:
         )
 
 
-def correlation_location(location: str) -> tuple[str, str] | None:
-    """Split ``$message.header#/x-id`` into (``header``, ``/x-id``); None if malformed."""
-    match = _LOCATION.fullmatch(location)
-    if match is None:
-        return None
-    return match.group(1), match.group(2) or ""
+@dataclass(frozen=True, slots=True)
+class CorrelationId:
+    """Where a message carries its correlation id: a header, or a place in the payload."""
+
+    source: Literal["header", "payload"]
+    pointer: str
+    """JSON pointer inside the headers or the payload, e.g. ``/x-correlation-id``."""
+
+    @property
+    def header(self) -> str | None:
+        """The header name when the id is a top-level header, else None."""
+        if self.source != "header" or self.pointer.count("/") != 1:
+            return None
+        return self.pointer[1:].replace("~1", "/").replace("~0", "~")
 
 
-def check_correlation_id(checker: Checker, node: Node) -> None:
-    """Correlation ID Object: a runtime expression into the message's header or payload."""
+def correlation_id(checker: Checker, node: Node) -> CorrelationId | None:
+    """Parse a Correlation ID Object: a runtime expression into the header or the payload."""
     value = checker.object(
         node,
         "Correlation ID Object",
@@ -186,12 +226,23 @@ def check_correlation_id(checker: Checker, node: Node) -> None:
         required=("location",),
     )
     location = value.get("location") if value else None
-    if isinstance(location, str) and correlation_location(location) is None:
+    if not isinstance(location, str):
+        return None
+    match = _LOCATION.fullmatch(location)
+    if match is None:
         checker.error(
             node.child("location"),
             f"The location {location!r} is not a runtime expression into the message; "
             "write '$message.header#/<name>' or '$message.payload#/<pointer>'.",
         )
+        return None
+    source: Literal["header", "payload"] = "header" if match.group(1) == "header" else "payload"
+    return CorrelationId(source=source, pointer=match.group(2) or "")
+
+
+def check_correlation_id(checker: Checker, node: Node) -> None:
+    """Correlation ID Object, checked where the document writes it."""
+    correlation_id(checker, node)
 
 
 def check_parameter_map(checker: Checker, node: Node, rule: Rule, address: str | None) -> None:

@@ -251,18 +251,18 @@ def _check_members(checker: Checker, node: Node, channel: Node, what: str) -> No
     prefix = f"{channel.pointer}/messages/"
     identities: set[str] = set()
     for key in members:
-        end = checker.documents.deref(channel.child("messages").child(key))
+        end = checker.deref(channel.child("messages").child(key))
         if not isinstance(end, RefProblem):
             identities.add(end.key)
     for index, item in enumerate(node.value):
         if not is_reference(item):
             continue
         ref_node = node.child(index)
-        step = checker.documents.follow(item["$ref"], ref_node.file)
+        step = checker.follow_ref(item["$ref"], ref_node.file)
         if isinstance(step, RefProblem):
             continue  # reported by the field's own rule
         direct = step.file == channel.file and step.pointer.startswith(prefix)
-        end = checker.documents.deref(step)
+        end = checker.deref(step)
         if direct or (not isinstance(end, RefProblem) and end.key in identities):
             continue
         checker.report(
@@ -382,7 +382,7 @@ def _check_root_channels(checker: Checker, node: Node) -> None:
         if not isinstance(operation, dict) or not is_reference(operation.get("channel")):
             continue
         place = node.child("operations").child(name).child("channel")
-        step = checker.documents.follow(operation["channel"]["$ref"], place.file)
+        step = checker.follow_ref(operation["channel"]["$ref"], place.file)
         if isinstance(step, RefProblem):
             continue
         if (
