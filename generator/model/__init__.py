@@ -17,7 +17,6 @@ from generator.model.values import (
     Message,
     Operation,
     Parameter,
-    Publish,
     Retry,
     Service,
 )
@@ -36,7 +35,6 @@ __all__ = [
     "ModelResult",
     "Operation",
     "Parameter",
-    "Publish",
     "Retry",
     "Service",
     "build_model",

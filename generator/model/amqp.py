@@ -13,10 +13,10 @@ from amqp_events.events import ExchangeSpec
 from amqp_events.topology import ExchangeType
 from generator.diagnostics import Location
 from generator.documents import Node
-from generator.model.values import Publish
 from generator.validate.bindings import (
     AmqpExchange,
     MessageBinding,
+    PublishOptions,
     channel_binding,
     message_binding,
     operation_binding,
@@ -83,11 +83,11 @@ def _named_exchange(reader: Reader, exchange: AmqpExchange) -> ExchangeSpec | No
     )
 
 
-def read_publish(reader: Reader, bindings: Node) -> Publish:
+def read_publish(reader: Reader, bindings: Node) -> PublishOptions:
     """AMQP publish options (delivery mode, priority, expiration, mandatory) of an operation."""
     amqp = reader.amqp(bindings)
     if amqp is None:
-        return Publish()
+        return PublishOptions()
     binding = operation_binding(reader.parsing, amqp)
     for unused in binding.unused:
         if unused == "ack":
@@ -103,12 +103,7 @@ def read_publish(reader: Reader, bindings: Node) -> Publish:
                 f"The AMQP binding's {unused!r} is not used by generated code; events are "
                 "published with the channel address as routing key.",
             )
-    return Publish(
-        delivery_mode=binding.delivery_mode,
-        priority=binding.priority,
-        expiration_ms=binding.expiration_ms,
-        mandatory=binding.mandatory,
-    )
+    return binding.publish
 
 
 def read_message_binding(reader: Reader, bindings: Node | None) -> MessageBinding | None:

@@ -15,6 +15,7 @@ from amqp_events import addresses
 from amqp_events.events import ExchangeSpec
 from generator.diagnostics import Location
 from generator.payloads import TypeRoot
+from generator.validate.bindings import PublishOptions
 from generator.validate.common import CorrelationId
 from generator.validate.extensions import Archive, Retry
 
@@ -26,7 +27,6 @@ __all__ = [
     "Message",
     "Operation",
     "Parameter",
-    "Publish",
     "Retry",
     "Service",
 ]
@@ -116,16 +116,6 @@ class Message:
 
 
 @dataclass(frozen=True, slots=True)
-class Publish:
-    """AMQP publish options from an operation's binding."""
-
-    delivery_mode: Literal[1, 2] = 2
-    priority: int | None = None
-    expiration_ms: int | None = None
-    mandatory: bool | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Operation:
     """The application sends, or receives, some messages on a channel."""
 
@@ -135,7 +125,7 @@ class Operation:
     messages: tuple[Message, ...]
     summary: str = ""
     description: str = ""
-    publish: Publish = field(default_factory=Publish)
+    publish: PublishOptions = field(default_factory=PublishOptions)
     retry: Retry | None = None
     archive: Archive | None = None
     location: Location = field(default_factory=lambda: Location(""))

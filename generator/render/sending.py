@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from generator.emit.layout import Doc, call, subscript, tuple_of
@@ -26,13 +27,10 @@ def _outgoing(module: Module, sent: Sent) -> Doc:
     if sent.message.content_type != "application/json":
         fields["content_type"] = module.literal(sent.message.content_type)
     publish = sent.operation.publish
-    fields["delivery_mode"] = repr(publish.delivery_mode)
-    if publish.priority is not None:
-        fields["priority"] = repr(publish.priority)
-    if publish.expiration_ms is not None:
-        fields["expiration_ms"] = repr(publish.expiration_ms)
-    if publish.mandatory is not None:
-        fields["mandatory"] = repr(publish.mandatory)
+    for option in dataclasses.fields(publish):
+        value = getattr(publish, option.name)
+        if value is not None:
+            fields[option.name] = module.literal(value)
     # The payload type is inferred from ``encode``, which keeps the first line short.
     return call("amqp_events.OutgoingEvent", **fields)
 

@@ -28,6 +28,7 @@ __all__ = [
     "ChannelBinding",
     "MessageBinding",
     "OperationBinding",
+    "PublishOptions",
     "channel_binding",
     "check_channel_bindings",
     "check_message_bindings",
@@ -71,14 +72,25 @@ class ChannelBinding:
 
 
 @dataclass(frozen=True, slots=True)
-class OperationBinding:
-    """An AMQP operation binding: the publish options, and the fields nothing reads."""
+class PublishOptions:
+    """What an AMQP operation binding sets on each publish, by ``OutgoingEvent``'s names.
 
-    place: Node
+    Generated code passes each option that is not None to ``amqp_events.OutgoingEvent``
+    under its field's name.
+    """
+
     delivery_mode: Literal[1, 2] = 2
     priority: int | None = None
     expiration_ms: int | None = None
     mandatory: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OperationBinding:
+    """An AMQP operation binding: the publish options, and the fields nothing reads."""
+
+    place: Node
+    publish: PublishOptions = PublishOptions()
     unused: tuple[str, ...] = ()
     """Which of ``UNUSED_OPERATION_FIELDS`` the binding gives, in that order."""
 
@@ -257,14 +269,14 @@ def operation_binding(checker: Checker, node: Node) -> OperationBinding:
     """Parse the AMQP operation binding at ``node``, reporting what is wrong with it."""
     fields = _fields(checker, node, "AMQP operation binding", _OPERATION)
     given = node.value if isinstance(node.value, dict) else {}
-    return OperationBinding(
-        place=node,
+    publish = PublishOptions(
         delivery_mode=1 if fields.get("deliveryMode") == 1 else 2,
         priority=_number(fields, "priority"),
         expiration_ms=_number(fields, "expiration"),
         mandatory=_flag(fields, "mandatory", None),
-        unused=tuple(key for key in UNUSED_OPERATION_FIELDS if key in given),
     )
+    unused = tuple(key for key in UNUSED_OPERATION_FIELDS if key in given)
+    return OperationBinding(place=node, publish=publish, unused=unused)
 
 
 def message_binding(checker: Checker, node: Node) -> MessageBinding:

@@ -15,6 +15,7 @@ from generator.validate import validate
 from generator.validate.bindings import (
     ChannelBinding,
     OperationBinding,
+    PublishOptions,
     channel_binding,
     message_binding,
     operation_binding,
@@ -49,7 +50,7 @@ def test_an_operation_binding_is_parsed_into_its_record() -> None:
     checker = _checker()
     node = Node("a.yaml", "/b", {"deliveryMode": 1, "priority": 7, "cc": ["x"], "ack": True})
     assert operation_binding(checker, node) == OperationBinding(
-        place=node, delivery_mode=1, priority=7, unused=("cc", "ack")
+        place=node, publish=PublishOptions(delivery_mode=1, priority=7), unused=("cc", "ack")
     )
     assert checker.diagnostics == []
 
@@ -57,9 +58,9 @@ def test_an_operation_binding_is_parsed_into_its_record() -> None:
 def test_a_malformed_field_is_reported_and_left_out_of_the_record() -> None:
     checker = _checker()
     node = Node("a.yaml", "/b", {"priority": "high", "mandatory": True})
-    binding = operation_binding(checker, node)
-    assert binding.priority is None
-    assert binding.mandatory is True
+    options = operation_binding(checker, node).publish
+    assert options.priority is None
+    assert options.mandatory is True
     [problem] = checker.diagnostics
     assert problem.level == "error"
     assert problem.location.pointer == "/b/priority"
