@@ -10,11 +10,13 @@ runtime, possibly of another release. This module is the contract between them:
 
 Generated code uses nothing else, which a test checks on every golden tree. The API
 has a version: ``API_VERSION`` is what this generator writes, ``SUPPORTED_API_VERSIONS``
-what this runtime can run. Removing or changing any declared name is a new version;
-adding names is not. Each generated module's header names the generator and the API
-version, and a generated package's ``__init__`` checks, before it imports anything
-else, that the installed runtime supports its API (``supports``), raising the error
-``unsupported`` builds when it does not.
+what this runtime can run. Any change to what generated code uses (a name, a member or
+a keyword argument added, changed or removed) is a new version, since a runtime without
+the change cannot run the code that uses it; a runtime goes on supporting an older
+version for as long as it has everything that version uses. Each generated module's
+header names the generator and the API version, and a generated package's ``__init__``
+checks, before it imports anything else, that the installed runtime supports its API
+(``supports``), raising the error ``unsupported`` builds when it does not.
 """
 
 from __future__ import annotations
@@ -80,8 +82,7 @@ MEMBERS: Final = {
 }
 """The methods and attributes generated code uses, by the public name that has them.
 
-Generated code also calls each of these names with the keyword arguments it has today;
-those are part of the API too.
+The keyword arguments generated code passes to these names are part of the API too.
 """
 
 
