@@ -100,24 +100,28 @@ def test_every_generated_header_names_the_generator_and_the_api(path: Path) -> N
     assert f"(generated-code API {generated_api.API_VERSION})" in first
 
 
+def _generated_and_imported(folder: Path, code: str) -> subprocess.CompletedProcess[str]:
+    """Generate the orders_v3 golden case into ``folder``, then run ``code`` on it."""
+    spec = GOLDEN / "orders_v3" / "asyncapi.yaml"
+    result = generate(Options(spec=spec, output=folder, package="orders_v3"))
+    assert result.ok, result.diagnostics
+    return subprocess.run(
+        [sys.executable, "-W", "error", "-c", code],
+        cwd=folder,
+        env={**os.environ, "PYTHONPATH": f"{folder}{os.pathsep}{ROOT}"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def test_a_package_for_an_api_the_runtime_lacks_refuses_to_import(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # What a newer generator writes: a package for the next API version.
     needed = generated_api.API_VERSION + 1
     monkeypatch.setattr(generated_api, "API_VERSION", needed)
-    result = generate(
-        Options(spec=GOLDEN / "orders_v3" / "asyncapi.yaml", output=tmp_path, package="orders_v3")
-    )
-    assert result.ok, result.diagnostics
-    done = subprocess.run(
-        [sys.executable, "-c", "import orders_v3"],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = _generated_and_imported(tmp_path, "import orders_v3")
     assert done.returncode != 0
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("amqp_events.errors.RuntimeVersionError: "), done.stderr
@@ -128,16 +132,5 @@ def test_a_package_for_an_api_the_runtime_lacks_refuses_to_import(
 
 
 def test_a_package_imports_on_the_runtime_it_was_generated_for(tmp_path: Path) -> None:
-    result = generate(
-        Options(spec=GOLDEN / "orders_v3" / "asyncapi.yaml", output=tmp_path, package="orders_v3")
-    )
-    assert result.ok, result.diagnostics
-    done = subprocess.run(
-        [sys.executable, "-W", "error", "-c", "import orders_v3.examples"],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = _generated_and_imported(tmp_path, "import orders_v3.examples")
     assert done.returncode == 0, done.stderr
