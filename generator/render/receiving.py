@@ -6,10 +6,20 @@ from typing import Any
 
 from generator.emit.layout import Doc, call, dict_of, set_of, tuple_of
 from generator.emit.module import Module
-from generator.plan import PackagePlan, Received
+from generator.plan import PackagePlan, Received, ReceivedMessage
 from generator.render.shared import exchange_spec, signature
 
 __all__ = ["handlers_context", "scaffold_context"]
+
+
+def _handler_signature(m: ReceivedMessage) -> tuple[Doc, str]:
+    """The ``def`` line of a ``Handlers`` method, in the interface and in the scaffold."""
+    params = [
+        "self",
+        f"payload: {m.payload.annotation}",
+        f"delivery: Delivery[{m.headers_annotation}]",
+    ]
+    return signature(m.method, params, "None")
 
 
 def _binder_signature(binder: str) -> tuple[Doc, str]:
@@ -49,12 +59,7 @@ def handlers_context(plan: PackagePlan, module: Module) -> dict[str, Any]:
     binders = []
     for received in plan.received:
         for m in received.messages:
-            params = [
-                "self",
-                f"payload: {m.payload.annotation}",
-                f"delivery: Delivery[{m.headers_annotation}]",
-            ]
-            methods.append((m, signature(m.method, params, "None")))
+            methods.append((m, _handler_signature(m)))
             headers = (
                 call(
                     "delivery.with_headers",
@@ -134,14 +139,12 @@ def scaffold_context(plan: PackagePlan, module: Module) -> dict[str, Any]:
     uses_headers = False
     for received in plan.received:
         for m in received.messages:
-            params = [
-                "self",
-                f"payload: {m.payload.annotation}",
-                f"delivery: Delivery[{m.headers_annotation}]",
-            ]
-            uses_payloads |= "payloads." in params[1] or "payloads." in params[2]
+            uses_payloads |= any(
+                "payloads." in annotation
+                for annotation in (m.payload.annotation, m.headers_annotation)
+            )
             uses_headers |= m.headers is None
-            methods.append((m, signature(m.method, params, "None")))
+            methods.append((m, _handler_signature(m)))
     package = plan.service.package
     imports = module.imports
     if methods:

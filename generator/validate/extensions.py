@@ -62,6 +62,14 @@ def _delay(checker: Checker, node: Node, what: str) -> float | None:
     return float(value)  # type: ignore[arg-type]
 
 
+def _object(checker: Checker, node: Node, what: str) -> dict[str, object] | None:
+    value = node.value
+    if not isinstance(value, dict):
+        checker.error(node, f"{what} must be an object, got {describe(value)}.")
+        return None
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Retry:
     """``x-amqp-events-retry``: explicit delays, or else an exponential ladder."""
@@ -83,10 +91,9 @@ def retry(checker: Checker, node: Node) -> Retry | None:
 
     None when it is malformed, which is reported.
     """
-    value = node.value
     what = "x-amqp-events-retry"
-    if not isinstance(value, dict):
-        checker.error(node, f"{what} must be an object, got {describe(value)}.")
+    value = _object(checker, node, what)
+    if value is None:
         return None
     known = ("delays", *EXPONENTIAL_FIELDS)
     wrong = [key for key in value if key not in known]
@@ -175,10 +182,9 @@ def archive(checker: Checker, node: Node) -> Archive | None:
 
     None when it is malformed, which is reported.
     """
-    value = node.value
     what = "x-amqp-events-archive"
-    if not isinstance(value, dict):
-        checker.error(node, f"{what} must be an object, got {describe(value)}.")
+    value = _object(checker, node, what)
+    if value is None:
         return None
     valid = bool(value)
     if not value:
