@@ -15,13 +15,14 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import unquote
 
 from generator.diagnostics import Diagnostic, Location, escape_pointer_token
 from generator.load import LIMITS, Limits, LoadedFile, load_text
 from generator.words import describe
 
-__all__ = ["Documents", "Node", "RefProblem", "is_reference", "parse_pointer"]
+__all__ = ["Documents", "Node", "RefProblem", "Source", "is_reference", "parse_pointer"]
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _MAX_FILES = 1000
@@ -71,11 +72,33 @@ class RefProblem:
     message: str
 
 
+class Source(Protocol):
+    """Where the files of a document come from when they are not read from the disk."""
+
+    def read(self, file: str, max_bytes: int) -> bytes | None:
+        """The bytes of ``file`` (relative to the root's folder); None above ``max_bytes``.
+
+        Raises ``FileNotFoundError`` when there is no such file, ``OSError`` when it
+        cannot be read.
+        """
+
+    def display(self, file: str) -> str:
+        """How to name ``file`` in diagnostics."""
+
+
 class Documents:
     """Loads the root document and referenced files, and locates any pointer in them."""
 
-    def __init__(self, root: Path, *, display: str | None = None, limits: Limits = LIMITS):
+    def __init__(
+        self,
+        root: Path,
+        *,
+        display: str | None = None,
+        limits: Limits = LIMITS,
+        source: Source | None = None,
+    ):
         self.limits = limits
+        self.source = source
         self.base = root.parent
         self.root_file = root.name
         shown = display if display is not None else str(root)
@@ -92,6 +115,8 @@ class Documents:
         """The file name to show in diagnostics: as the user wrote the root's path."""
         if file == self.root_file:
             return self._root_display
+        if self.source is not None:
+            return self.source.display(file)
         return posixpath.normpath(posixpath.join(self._display_base, file))
 
     def load(self, file: str) -> LoadedFile | None:
@@ -107,12 +132,11 @@ class Documents:
         return loaded
 
     def _read(self, file: str) -> LoadedFile | None:
-        path = self.base / file
         try:
-            if path.stat().st_size > self.limits.max_bytes:
+            raw = self._bytes(file)
+            if raw is None:
                 self._problems[file] = f"it is larger than {self.limits.max_bytes // 2**20} MiB"
                 return None
-            raw = path.read_bytes()
         except FileNotFoundError:
             self._problems[file] = "it does not exist"
             return None
@@ -137,6 +161,12 @@ class Documents:
         if loaded is None:
             self._problems[file] = "it is not a valid YAML or JSON document"
         return loaded
+
+    def _bytes(self, file: str) -> bytes | None:
+        if self.source is not None:
+            return self.source.read(file, self.limits.max_bytes)
+        path = self.base / file
+        return None if path.stat().st_size > self.limits.max_bytes else path.read_bytes()
 
     def problem(self, file: str) -> str | None:
         """Why ``file`` could not be loaded, if it could not."""

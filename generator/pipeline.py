@@ -14,7 +14,7 @@ from pathlib import Path
 from amqp_events.errors import SpecError
 from generator import payloads as payloads_stage
 from generator.diagnostics import Diagnostic, Location, errors_in, render_all
-from generator.documents import Documents
+from generator.documents import Documents, Source
 from generator.format import finish, finish_all
 from generator.model import Service, build_model
 from generator.names import package_problem
@@ -38,12 +38,14 @@ __all__ = [
     "CheckResult",
     "Compiled",
     "GenerateResult",
+    "Modelled",
     "Options",
     "TypesStage",
     "check",
     "command_words",
     "compile_document",
     "generate",
+    "model_document",
 ]
 
 TypesStage = Callable[..., TypesModule]
@@ -62,6 +64,8 @@ class Options:
     """Generate fire_* and handlers for every operation, whatever its direction."""
     display: str | None = None
     """How to show the document's path in diagnostics (defaults to ``spec``)."""
+    source: Source | None = None
+    """Where the document's files are read from (a git revision); the disk when None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +159,7 @@ def _output_problem(output: Path) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
-class _Front:
+class Modelled:
     """The document read, checked and modelled: what the payloads stage starts from."""
 
     documents: Documents | None
@@ -164,20 +168,21 @@ class _Front:
     diagnostics: list[Diagnostic]
 
 
-def _front(options: Options) -> _Front:
-    """Load, validate, resolve and model the document; stop at the first stage with errors."""
-    found = _option_problems(options)
-    if found:
-        return _Front(None, None, None, found)
-    documents = Documents(options.spec, display=options.display)
+def model_document(options: Options) -> Modelled:
+    """Load, validate, resolve and model the document; stop at the first stage with errors.
+
+    ``options.output`` is not looked at: modelling writes nothing.
+    """
+    found: list[Diagnostic] = []
+    documents = Documents(options.spec, display=options.display, source=options.source)
     validation = validate(documents)
     found.extend(validation.diagnostics)
     if validation.version is None:
-        return _Front(documents, None, None, found)
+        return Modelled(documents, None, None, found)
     schemas = resolve_schemas(documents, validation.schema_sites)
     found.extend(schemas.diagnostics)
     if errors_in(found):
-        return _Front(documents, schemas, None, found)
+        return Modelled(documents, schemas, None, found)
     model = build_model(
         documents,
         validation.version,
@@ -210,7 +215,7 @@ def _front(options: Options) -> _Front:
                     "another with --package.",
                 )
             )
-    return _Front(documents, schemas, None if errors_in(found) else service, found)
+    return Modelled(documents, schemas, None if errors_in(found) else service, found)
 
 
 def compile_document(
@@ -221,7 +226,10 @@ def compile_document(
     ``verify`` parses each rendered module again, the renderer's check on itself before
     anything is written; comparing with the disk does not need it (the bytes are equal).
     """
-    front = _front(options)
+    problems = _option_problems(options)
+    if problems:
+        return Compiled(None, _unique(problems))
+    front = model_document(options)
     found = front.diagnostics
     if front.service is None or front.schemas is None or front.documents is None:
         return Compiled(None, _unique(found))
