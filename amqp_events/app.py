@@ -255,10 +255,8 @@ class EventsApp(Celery):
             binding_keys=incoming.keys,
             retry=retry or self.settings.retry,
             archive=archive_policy,
-            archive_queue=(
-                self.names.archive_queue()
-                if archive_policy == self.settings.archive
-                else self.names.archive_queue(incoming.name)
+            archive_queue=self.names.archive_of(
+                incoming.name, archive_policy, self.settings.archive
             ),
             extra_arguments=self._priority_arguments(incoming),
         )

@@ -34,6 +34,7 @@ __all__ = [
     "Topology",
     "publisher_topology",
     "service_topology",
+    "topic_matches",
 ]
 
 ExchangeType = Literal["topic", "direct", "fanout", "headers"]
@@ -147,6 +148,10 @@ class ServiceNames:
         """The service's archive, or the archive of one event with its own limits."""
         return f"{self.service}:archive" if event is None else f"{self.service}:archive.{event}"
 
+    def archive_of(self, event: str, archive: ArchivePolicy, default: ArchivePolicy) -> str:
+        """Where a handler's failures are parked: its own archive when its limits differ."""
+        return self.archive_queue() if archive == default else self.archive_queue(event)
+
 
 @dataclass(frozen=True, slots=True)
 class HandlerRoute:
@@ -160,6 +165,25 @@ class HandlerRoute:
     archive: ArchivePolicy
     archive_queue: str
     extra_arguments: tuple[tuple[str, ArgumentValue], ...] = field(default=())
+
+
+def topic_matches(binding_key: str, routing_key: str) -> bool:
+    """Tell whether a topic exchange routes ``routing_key`` through ``binding_key``.
+
+    RabbitMQ's rule: both are split into dot-separated words; ``*`` stands for exactly
+    one word and ``#`` for zero or more.
+    """
+    words = routing_key.split(".")
+    # How many leading words the binding key's tokens read so far can stand for.
+    matched = {0}
+    for part in binding_key.split("."):
+        if part == "#":
+            matched = set(range(min(matched), len(words) + 1))
+        else:
+            matched = {n + 1 for n in matched if n < len(words) and part in ("*", words[n])}
+        if not matched:
+            return False
+    return len(words) in matched
 
 
 def check_name(name: str, what: str) -> None:
