@@ -26,6 +26,7 @@ from amqp_events.publisher import Batch, Envelope, Publisher, amqp_connection
 from amqp_events.signature import kwargs_decoder, kwargs_encoder
 from amqp_events.task_options import check_task_options
 from amqp_events.topology import (
+    DEFAULT_EXCHANGE,
     Exchange,
     HandlerRoute,
     ServiceNames,
@@ -49,7 +50,7 @@ class EventsSettings:
     """The event-specific settings of one app; Celery settings live in ``app.conf``."""
 
     service: str
-    exchange: str = "events"
+    exchange: str = DEFAULT_EXCHANGE
     """Default topic exchange that events are published to and bound from."""
     retry: RetryPolicy = DEFAULT_RETRY
     archive: ArchivePolicy = DEFAULT_ARCHIVE

@@ -21,7 +21,7 @@ import fastjsonschema
 from amqp_events.errors import PayloadError
 from amqp_events.wire import JsonValue
 
-__all__ = ["SchemaValidator"]
+__all__ = ["ASSERTED_FORMATS", "FORMATS", "SchemaValidator"]
 
 
 def _is_datetime(value: str) -> bool:
@@ -72,6 +72,11 @@ FORMATS: Mapping[str, Callable[[str], bool]] = {
     "uuid": _is_uuid,
 }
 """Format checks shared with generated code: exactly the formats it converts."""
+
+ASSERTED_FORMATS: frozenset[str] = frozenset(
+    {*FORMATS, *fastjsonschema.draft07.CodeGeneratorDraft07.FORMAT_REGEXS, "regex"}
+)
+"""Every ``format`` the validator checks; any other format is an annotation only."""
 
 
 def _pointer(path: list[str | int] | None, name: str) -> str:

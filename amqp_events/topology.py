@@ -25,6 +25,7 @@ from amqp_events.errors import ConfigurationError
 from amqp_events.policy import ArchivePolicy, QueueType, RetryPolicy
 
 __all__ = [
+    "DEFAULT_EXCHANGE",
     "Binding",
     "Exchange",
     "ExchangeType",
@@ -39,6 +40,9 @@ __all__ = [
 
 ExchangeType = Literal["topic", "direct", "fanout", "headers"]
 ArgumentValue = str | int | bool
+
+DEFAULT_EXCHANGE = "events"
+"""The topic exchange of an app whose settings name no other."""
 
 
 def _frozen_arguments(
