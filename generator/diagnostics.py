@@ -30,13 +30,23 @@ class Location:
         suffix = "".join(f"/{escape_pointer_token(t)}" for t in tokens)
         return Location(self.file, self.pointer + suffix)
 
-    def __str__(self) -> str:
+    @property
+    def place(self) -> str:
+        """``file:line:col``, as far as they are known."""
         place = self.file
         if self.line is not None:
             place += f":{self.line}"
             if self.column is not None:
                 place += f":{self.column}"
-        return f"{place} (#{self.pointer})" if self.pointer else place
+        return place
+
+    def render_as(self, level: str, message: str) -> str:
+        """A line ``file:line:col: level: message (#/pointer)`` about this place."""
+        pointer = f" (#{self.pointer})" if self.pointer else ""
+        return f"{self.place}: {level}: {message}{pointer}"
+
+    def __str__(self) -> str:
+        return f"{self.place} (#{self.pointer})" if self.pointer else self.place
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +59,7 @@ class Diagnostic:
 
     def render(self) -> str:
         """Format as ``file:line:col: level: message (#/pointer)``."""
-        place = self.location.file
-        if self.location.line is not None:
-            place += f":{self.location.line}"
-            if self.location.column is not None:
-                place += f":{self.location.column}"
-        pointer = f" (#{self.location.pointer})" if self.location.pointer else ""
-        return f"{place}: {self.level}: {self.message}{pointer}"
+        return self.location.render_as(self.level, self.message)
 
 
 def errors_in(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
