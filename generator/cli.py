@@ -1,5 +1,8 @@
 """Command line of the generator: ``amqp-events-gen SPEC -o DIR [--check]``.
 
+``amqp-events-gen diff ...`` and ``amqp-events-gen contracts ...`` compare documents
+instead (``generator.contracts.cli``).
+
 Exit status: 0 when the package was generated (or, with ``--check``, is up to date),
 1 when ``--check`` finds the files on disk out of date, 2 when the document (or an
 option) is invalid, 3 on an internal defect. Diagnostics go to stderr, one per line:
@@ -24,6 +27,9 @@ EXIT_OK = 0
 EXIT_DRIFT = 1
 EXIT_INVALID = 2
 EXIT_DEFECT = 3
+
+COMPARING = ("diff", "contracts")
+"""Subcommands that compare documents; a document named like one is given as ``./diff``."""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -130,7 +136,13 @@ def main(
     """Run the command line; return the exit status."""
     out = out or sys.stdout
     err = err or sys.stderr
-    arguments = parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given and given[0] in COMPARING:
+        # Imported here: comparing documents needs the runtime, generating never does.
+        from generator.contracts import cli  # noqa: PLC0415
+
+        return cli.main(given, out, err)
+    arguments = parser().parse_args(given)
     options = Options(
         spec=Path(arguments.spec),
         output=Path(arguments.output),
