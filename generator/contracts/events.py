@@ -150,13 +150,13 @@ class _Events:
     def operation(self, old: Operation, new: Operation) -> None:
         address = new.channel.address
         if old.direction != new.direction:
-            verb = {"send": "sends", "receive": "receives"}
+            now = {"send": "sends", "receive": "receives"}[new.direction]
+            before = {"send": "sent", "receive": "received"}[old.direction]
             self.add(
                 "breaking",
                 new.location,
-                f"The operation {new.id!r} now {verb[new.direction]} {address!r}, where it "
-                f"{verb[old.direction].removesuffix('s')}d it before: the other side of the event "
-                "must change with it.",
+                f"The operation {new.id!r} now {now} {address!r}, where it {before} it "
+                "before: the other side of the event must change with it.",
                 ["consumers", "producers"],
                 address,
             )

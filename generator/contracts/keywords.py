@@ -126,6 +126,10 @@ def _enum(old: Schema, new: Schema, words: Wording) -> Iterator[Found]:
     new_keys = {canonical(v) for v in after}
     added = [v for v in after if canonical(v) not in old_keys]
     removed = [v for v in before if canonical(v) not in new_keys]
+    if added and removed:
+        sentence = words.changes("the allowed values", shown(before), shown(after))
+        yield "both", "values", sentence, keyword, tuple(added)
+        return
     if added:
         sentence = words.values(_listed(added), plural=len(added) > 1, in_new=True)
         yield "wider", "values", sentence, keyword, tuple(added)

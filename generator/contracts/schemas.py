@@ -776,9 +776,14 @@ class SchemaComparison:
                 [self._tag_value(m, self.old, tag) for m in before],
                 [self._tag_value(m, self.new, tag) for m in after],
             )
-            if all(None not in values and len(set(values)) == len(values) for values in sides) and (
-                len(before) > 1 and len(after) > 1
-            ):
+            distinct = all(None not in v and len(set(v)) == len(v) for v in sides)
+            # Members that are objects: no other value can match two of them.
+            objects = all(
+                self._deref(m, lookup).get("type") == "object"
+                for members, lookup in ((before, self.old), (after, self.new))
+                for m in members
+            )
+            if distinct and (objects or (len(before) > 1 and len(after) > 1)):
                 return tag
         return None
 
