@@ -280,7 +280,7 @@ class _Fleet:
                 Finding(
                     "breaking",
                     place,
-                    f"The example {index + 1} of the message {message.name!r} does not decode "
+                    f"Example {index + 1} of the message {message.name!r} does not decode "
                     f"with {_possessive(judge.consumer.side.name)} generated code for "
                     f"{judge.address!r}: {problem}",
                     ("consumers",),
