@@ -131,6 +131,8 @@ class SchemaComparison:
         self.new = new
         self.words = wording
         self._pairs: dict[tuple[SchemaKey, SchemaKey, Context], _Local] = {}
+        self._no_refs: dict[int, bool] = {}
+        self._kept: list[JsonSchema] = []
 
     def compare(
         self, old_key: SchemaKey, old: JsonSchema, new_key: SchemaKey, new: JsonSchema
@@ -157,6 +159,15 @@ class SchemaComparison:
             self._schema(edge.old, edge.new, at, local)
             self._pairs[edge.identity] = local
         return local
+
+    def _refless(self, schema: JsonSchema) -> bool:
+        """Whether no ``$ref`` is inside ``schema``, so that equal means equivalent."""
+        known = self._no_refs.get(id(schema))
+        if known is None:
+            known = not _references_inside(schema)
+            self._no_refs[id(schema)] = known
+            self._kept.append(schema)  # the id stays this object's while it is cached
+        return known
 
     # -- reporting ---------------------------------------------------------------------
 
@@ -192,6 +203,8 @@ class SchemaComparison:
     # -- one pair of places ------------------------------------------------------------
 
     def _schema(self, old: JsonSchema, new: JsonSchema, at: _At, local: _Local) -> None:
+        if old == new and _identical(old, new) and self._refless(old):
+            return  # equal, and nothing inside can differ: most of an unchanged document
         if _is_ref(old) or _is_ref(new):
             self._reference(old, new, at, local)
             return
@@ -698,6 +711,8 @@ class SchemaComparison:
     def _conditional(
         self, old: Mapping[str, Any], new: Mapping[str, Any], at: _At, local: _Local
     ) -> None:
+        if not any(k in old or k in new for k in ("if", "then", "else")):
+            return
         before = canonical([old.get(k) for k in ("if", "then", "else")])
         after = canonical([new.get(k) for k in ("if", "then", "else")])
         if before != after:
@@ -717,7 +732,7 @@ class SchemaComparison:
         self, old: Mapping[str, Any], new: Mapping[str, Any], at: _At, local: _Local
     ) -> None:
         before, after = old.get("discriminator"), new.get("discriminator")
-        if canonical(before) == canonical(after):
+        if (before is None and after is None) or canonical(before) == canonical(after):
             return
         self._change(
             local,
@@ -822,6 +837,33 @@ class SchemaComparison:
             while free_old and free_new:
                 pairs.append((free_old.pop(0), free_new.pop(0)))
         return sorted(pairs, key=lambda p: p[1]), free_new, free_old
+
+
+def _identical(old: object, new: object) -> bool:
+    """Equal as JSON values are: ``true`` is not ``1`` (Python's ``==`` says it is)."""
+    pending = [(old, new)]
+    while pending:
+        a, b = pending.pop()
+        if type(a) is not type(b):
+            return False
+        if isinstance(a, dict) and isinstance(b, dict):
+            pending.extend((a[k], b[k]) for k in a)
+        elif isinstance(a, list) and isinstance(b, list):
+            pending.extend(zip(a, b, strict=True))
+    return True
+
+
+def _references_inside(schema: object) -> bool:
+    pending = [schema]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            if "$ref" in value:
+                return True
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
 
 
 def _members(schema: Mapping[str, Any], keyword: str) -> list[JsonSchema]:
