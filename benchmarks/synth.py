@@ -86,8 +86,28 @@ def document(channels: int) -> dict[str, Any]:
     }
 
 
-def write(channels: int, path: Path) -> Path:
-    """Write the ``channels``-channel document as YAML to ``path``."""
-    text = yaml.dump(document(channels), Dumper=yaml.CSafeDumper, sort_keys=False)
+def changed(channels: int) -> dict[str, Any]:
+    """The same document a release later: every tenth event's payload changed a little.
+
+    One gains an optional property, one a higher maximum, one loses an enum value, so
+    ``diff`` has findings to judge and to write, as on a real pull request.
+    """
+    found = document(channels)
+    schemas = found["components"]["schemas"]
+    for i in range(0, channels, 10):
+        properties = schemas[f"Thing{i}Payload"]["properties"]
+        if i % 30 == 0:
+            properties["coupon"] = {"type": "string"}
+        elif i % 30 == 10:
+            properties["quantity"]["maximum"] = 5000
+        else:
+            properties["state"]["enum"] = _STATES[:2]
+    return found
+
+
+def write(channels: int, path: Path, *, later: bool = False) -> Path:
+    """Write the ``channels``-channel document (``later``: its changed version) to ``path``."""
+    value = changed(channels) if later else document(channels)
+    text = yaml.dump(value, Dumper=yaml.CSafeDumper, sort_keys=False)
     path.write_text(text, encoding="utf-8")
     return path

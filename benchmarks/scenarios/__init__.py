@@ -1,7 +1,7 @@
 """The scenarios of the command, one module per area, in the order they run."""
 
 from benchmarks.harness import Scenario
-from benchmarks.scenarios.codegen import CHECK_SCENARIO, CODEGEN
+from benchmarks.scenarios.codegen import CHECK_SCENARIO, CODEGEN, DIFF_SCENARIO
 from benchmarks.scenarios.consume import DRAIN, E2E
 from benchmarks.scenarios.memory import MEMORY
 from benchmarks.scenarios.publish import BATCH_SCENARIO, FIRE_SCENARIO
@@ -16,4 +16,5 @@ SCENARIOS: tuple[Scenario, ...] = (
     MEMORY,
     CODEGEN,
     CHECK_SCENARIO,
+    DIFF_SCENARIO,
 )

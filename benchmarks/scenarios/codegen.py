@@ -42,6 +42,11 @@ def check_name(channels: int) -> str:
     return f"amqp-events-gen --check {channels} ch"
 
 
+def diff_name(channels: int) -> str:
+    """Case name of ``diff`` between two versions of a spec of one size."""
+    return f"amqp-events-gen diff {channels} ch"
+
+
 def dmcg_name(channels: int) -> str:
     """Case name of datamodel-code-generator at one spec size."""
     return f"datamodel-codegen {channels} ch"
@@ -56,11 +61,11 @@ def _spec(settings: Settings, channels: int) -> Path:
     return path
 
 
-def _run(argv: list[str], what: str) -> float:
+def _run(argv: list[str], what: str, *, ok: tuple[int, ...] = (0,)) -> float:
     start = time.perf_counter()
     done = subprocess.run(argv, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
-    if done.returncode != 0:
+    if done.returncode not in ok:
         raise RuntimeError(f"{what} exited with {done.returncode}: {done.stderr.strip()[-2000:]}")
     return elapsed
 
@@ -157,6 +162,21 @@ class Check(Generate):
         return [*super().argv(), "--check"]
 
 
+class Diff(Generate):
+    """``amqp-events-gen diff OLD NEW`` on a spec and its later version (exit 1: breaking)."""
+
+    def __init__(self, name: str, old: Path, new: Path, *, problem: str | None) -> None:
+        super().__init__(name, new, new.parent / "unused", warm=True, problem=problem)
+        self.old = old
+
+    def run(self, n: int) -> Metrics:
+        del n
+        argv = [*gen_command(), "diff", str(self.old), str(self.spec)]
+        if self.spy_to is not None:
+            argv = profiling.command(argv, self.spy_to)
+        return {TIME.name: _run(argv, self.name, ok=(0, 1))}
+
+
 class Models(Timed):
     """datamodel-code-generator, AsyncAPI input, pydantic v2 models formatted by ruff."""
 
@@ -215,6 +235,20 @@ def _check_cases(settings: Settings, admin: Admin) -> list[Case]:
     ]
 
 
+def _diff_cases(settings: Settings, admin: Admin) -> list[Case]:
+    del admin
+    size = _check_size(settings)
+    old = _spec(settings, size)
+    new = synth.write(size, old.with_name(f"synthetic-{size}-later.asyncapi.yaml"), later=True)
+    out = settings.workdir / "codegen" / f"diff-gen-{size}"
+    problem = generator_problem(settings)
+    # Generating one of the two documents is the yardstick: a diff reads both.
+    return [
+        Generate(gen_name(size), new, out, warm=True, problem=problem),
+        Diff(diff_name(size), old, new, problem=problem),
+    ]
+
+
 CODEGEN = Scenario(
     name="codegen",
     title="generate a package from a synthetic spec (a fresh process each time)",
@@ -224,6 +258,14 @@ CODEGEN = Scenario(
         Target(gen_name(1000), TIME.name, "<=", 12.0, gen_name(100)),
     ),
     compare=tuple((gen_name(c), dmcg_name(c)) for c in (10, 100, 1000)),
+    n=lambda settings: 0,
+)
+
+DIFF_SCENARIO = Scenario(
+    name="diff",
+    title=f"diff two versions of a {CHECK_CHANNELS}-channel spec, against generating one",
+    build=_diff_cases,
+    targets=(Target(diff_name(CHECK_CHANNELS), TIME.name, "<=", 1.0, gen_name(CHECK_CHANNELS)),),
     n=lambda settings: 0,
 )
 

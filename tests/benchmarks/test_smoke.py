@@ -52,7 +52,9 @@ def test_every_scenario_runs_once(amqp_url: str, broker: Broker, tmp_path: Path)
     assert done.returncode == 0, f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
     report = json.loads(out.read_text())
     names = [scenario["name"] for scenario in report["scenarios"]]
-    assert names == ["fire", "batch", "drain", "e2e", "retry", "memory", "codegen", "check"]
+    assert names == [
+        "fire", "batch", "drain", "e2e", "retry", "memory", "codegen", "check", "diff"
+    ]  # fmt: skip
     for scenario in report["scenarios"]:
         assert scenario["error"] is None, scenario
         assert scenario["rows"], scenario["name"]
