@@ -24,6 +24,7 @@ from tests.contracts.conftest import add_coupon
 from tests.contracts.documents import run
 from tests.examples.test_examples import GENERATOR, isolated_url
 from tests.support.broker import Broker, wait_for
+from tests.support.figures import record
 from tests.support.workers import CELERY, ROOT
 
 BILLING = ROOT / "examples" / "billing"
@@ -124,5 +125,10 @@ def test_contracts_fails_and_billing_really_archives_the_order(
             assert parked.event == "shop.order.created"
             assert "coupon" in (parked.error or "")
             assert parked.attempts <= 1
+            record(
+                "coupon",
+                "contracts: 1 breaking, naming billing; 1 order with a coupon fired, "
+                f"1 archived by billing as {parked.reason}",
+            )
         finally:
             broker.close()
