@@ -13,13 +13,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from amqp_events.events import ExchangeSpec
+from generator.contracts.changes import SchemaChange
 from generator.contracts.report import Audience, Finding, Level
 from generator.contracts.schemas import SchemaComparison
 from generator.contracts.sides import PARTS, Side
 from generator.contracts.verdicts import Use, schema_findings
 from generator.contracts.wording import OVER_TIME
 from generator.diagnostics import Location, escape_pointer_token
-from generator.model import Message, Operation
+from generator.model import CorrelationId, Message, Operation
 
 __all__ = ["compare_events"]
 
@@ -70,7 +71,7 @@ class _Events:
     new: Side
     findings: list[Finding] = field(default_factory=list)
     schemas: SchemaComparison = field(init=False)
-    changes: list[tuple[object, Use]] = field(default_factory=list)
+    changes: list[tuple[SchemaChange, Use]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.schemas = SchemaComparison(self.old.schema, self.new.schema, OVER_TIME)
@@ -345,10 +346,8 @@ class _Events:
         if before == after:
             return
 
-        def where(place: object) -> str:
-            if place is None:
-                return "nowhere"
-            return f"{place.source} {place.pointer!r}"  # type: ignore[attr-defined]
+        def where(place: CorrelationId | None) -> str:
+            return "nowhere" if place is None else f"{place.source} {place.pointer!r}"
 
         harmful = before is not None
         reader = "consumers" if use.direction == "send" else "this service"
@@ -372,8 +371,4 @@ def compare_events(old: Side, new: Side) -> Iterator[Finding]:
     events = _Events(old, new)
     events.operations()
     yield from events.findings
-    yield from schema_findings(
-        events.changes,  # type: ignore[arg-type]
-        old.locate,
-        new.locate,
-    )
+    yield from schema_findings(events.changes, old.locate, new.locate)

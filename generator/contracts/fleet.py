@@ -21,17 +21,19 @@ import itertools
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from amqp_events.errors import PayloadError
+from amqp_events.events import IncomingEvent, OutgoingEvent
 from amqp_events.topology import DEFAULT_EXCHANGE, topic_matches
 from generator.contracts.changes import SchemaChange
 from generator.contracts.packages import Package, load_packages
-from generator.contracts.report import Finding, ordered
+from generator.contracts.report import Audience, Finding, Level, ordered
 from generator.contracts.schemas import SchemaComparison
 from generator.contracts.sides import PARTS, Side
 from generator.contracts.witness import candidates, sample
 from generator.contracts.wording import between
-from generator.diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic, Location
 from generator.model import Channel, Inbound, Message, Operation, inbound_events
 
 __all__ = ["FleetResult", "check_fleet"]
@@ -125,7 +127,6 @@ class _Fleet:
                     if operation.channel.address == event.address:
                         self.add(
                             "breaking",
-                            consumer,
                             event.operations[0].location,
                             f"{consumer.side.name} receives {event.address!r}, which "
                             f"{producer.side.name} sends, but {producer.side.name} {why}: no "
@@ -141,34 +142,32 @@ class _Fleet:
             if (id(producer), operation.id) not in served:
                 self.add(
                     "info",
-                    producer,
                     operation.location,
                     f"{producer.side.name} sends {operation.channel.address!r}, and no "
                     "document given binds a queue that receives it.",
                     operation.channel.address,
+                    audience=(),
                 )
         for consumer, event in self.consumers():
             if (id(consumer), event.address) not in heard:
                 self.add(
                     "info",
-                    consumer,
                     event.operations[0].location,
                     f"{consumer.side.name} receives {event.address!r}, and no document "
                     "given sends it there.",
                     event.address,
+                    audience=(),
                 )
 
     def add(
         self,
-        level: str,
-        package: Package,
-        location: object,
+        level: Level,
+        location: Location,
         message: str,
         *events: str,
-        example: str | None = None,
+        audience: tuple[Audience, ...] = ("consumers",),
     ) -> None:
-        del package
-        self.findings.append(Finding(level, location, message, (), events, example=example))  # type: ignore[arg-type]
+        self.findings.append(Finding(level, location, message, audience, events))
 
     def exchanges(self) -> None:
         """One exchange declared two ways by two services: the second is refused."""
@@ -184,12 +183,12 @@ class _Fleet:
                 if known[0] is not package and known[2] != flags:
                     self.add(
                         "breaking",
-                        package,
                         place,
                         f"{package.side.name} declares the exchange {exchange.name!r} as "
                         f"{_flags(flags)}, and {known[0].side.name} declares it as "
                         f"{_flags(known[2])} at {known[1]}: RabbitMQ refuses the second "
                         "declaration (PRECONDITION_FAILED).",
+                        audience=("broker",),
                     )
 
     def message(
@@ -207,7 +206,6 @@ class _Fleet:
         if not accepted or twin is None:
             self.add(
                 "breaking",
-                producer,
                 message.location,
                 f"{producer.side.name} sends the message {message.name!r} on {address!r} with "
                 f"the AMQP type {message.type_name!r}, and {consumer.side.name} has no message "
@@ -305,9 +303,9 @@ class _Judge:
     """One producer's message against one consumer's event, by their generated code."""
 
     producer: Package
-    outgoing: object
+    outgoing: OutgoingEvent[Any] | None
     consumer: Package
-    incoming: object
+    incoming: IncomingEvent[Any]
     message: Message
     address: str
 
@@ -325,9 +323,9 @@ class _Judge:
         if outgoing is None:
             return True
         try:
-            outgoing.validate(payload)  # type: ignore[attr-defined]
+            outgoing.validate(payload)  # type: ignore[arg-type]
             if isinstance(headers, dict) and headers:
-                outgoing.validate_headers(headers)  # type: ignore[attr-defined]
+                outgoing.validate_headers(headers)
         except PayloadError:
             return False
         return True
@@ -338,7 +336,7 @@ class _Judge:
             self.address, self.address, DEFAULT_EXCHANGE, headers, self.message.type_name
         )
         try:
-            self.incoming.decode(payload, delivery)  # type: ignore[attr-defined]
+            self.incoming.decode(payload, delivery)  # type: ignore[arg-type]
         except PayloadError as error:
             return str(error)
         except Exception as error:  # noqa: BLE001 - a decoder that crashes refuses too

@@ -105,10 +105,11 @@ class GitSource:
         send, receive = self._batch()
         send.write(f"{self.commit}:{path}\n".encode())
         send.flush()
-        header = receive.readline().decode(errors="replace").split()
-        if len(header) != 3:
+        # "<sha> <type> <size>", or "<name> missing" (the name may hold spaces).
+        header = receive.readline().decode(errors="replace").rstrip("\n")
+        if header.endswith(" missing") or header.count(" ") < 2:
             raise FileNotFoundError(path)
-        kind, size = header[1], int(header[2])
+        kind, size = header.rsplit(" ", 2)[1], int(header.rsplit(" ", 1)[1])
         body = receive.read(size)
         receive.read(1)  # the newline after each object
         if kind != "blob":
