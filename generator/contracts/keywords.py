@@ -187,6 +187,15 @@ def _bounds(old: Schema, new: Schema, words: Wording) -> Iterator[Found]:
             yield ("narrower" if tighter else "wider"), kind, sentence, after[2], values
 
 
+def _one_sided(
+    before: object, after: object, words: Wording, *, kind: str, text: str, keyword: str
+) -> Found:
+    """A keyword that only one schema has: that schema is the narrower one."""
+    in_new = after is not None
+    effect: Effect = "narrower" if in_new else "wider"
+    return effect, kind, words.only(text, in_new=in_new), keyword, (before, after)
+
+
 def _multiple(old: Schema, new: Schema, words: Wording) -> Iterator[Found]:
     before, after = old.get("multipleOf"), new.get("multipleOf")
     if not _number(before):
@@ -197,17 +206,14 @@ def _multiple(old: Schema, new: Schema, words: Wording) -> Iterator[Found]:
         return
     if before is None or after is None:
         there = after if after is not None else before
-        effect: Effect = "narrower" if after is not None else "wider"
-        yield (
-            effect,
-            "multiple",
-            words.only(f"multipleOf {there}", in_new=after is not None),
-            "multipleOf",
-            (before, after),
+        yield _one_sided(
+            before, after, words, kind="multiple", text=f"multipleOf {there}", keyword="multipleOf"
         )
         return
     ratio = Fraction(str(after)) / Fraction(str(before))
-    effect = "narrower" if ratio.denominator == 1 else "wider" if ratio.numerator == 1 else "both"
+    effect: Effect = (
+        "narrower" if ratio.denominator == 1 else "wider" if ratio.numerator == 1 else "both"
+    )
     yield (
         effect,
         "multiple",
@@ -249,14 +255,8 @@ def _pattern(old: Schema, new: Schema, words: Wording) -> Iterator[Found]:
         return
     if before is None or after is None:
         there = after if after is not None else before
-        effect: Effect = "narrower" if after is not None else "wider"
-        yield (
-            effect,
-            "pattern",
-            words.only(f"the pattern {shown(there)}", in_new=after is not None),
-            "pattern",
-            (before, after),
-        )
+        text = f"the pattern {shown(there)}"
+        yield _one_sided(before, after, words, kind="pattern", text=text, keyword="pattern")
         return
     sentence = words.changes("the pattern", shown(before), shown(after))
     yield (

@@ -656,40 +656,43 @@ class SchemaComparison:
                 before[i], after[j], at.below((keyword, i), (keyword, j), None, inner), local
             )
         for j in added:
-            label = self._label(after[j], self.new, tag) or f"number {j + 1}"
-            self._change(
-                local,
-                at,
-                "wider" if disjoint else "both",
-                "member-added",
-                self.words.only(f"the {keyword} member {label}", in_new=True)
-                + (
-                    ""
-                    if disjoint
-                    else f", which may also make a value match two members, which {keyword} refuses"
-                ),
-                old=None,
-                new=at.key(keyword, j, new=True),
-                new_schema=after[j],
-            )
+            self._member(keyword, j, after[j], at, local, tag=tag, disjoint=disjoint, in_new=True)
         for i in removed:
-            label = self._label(before[i], self.old, tag) or f"number {i + 1}"
-            self._change(
-                local,
-                at,
-                "narrower" if disjoint else "both",
-                "member-removed",
-                self.words.only(f"the {keyword} member {label}", in_new=False)
-                + (
-                    ""
-                    if disjoint
-                    else f", which may also leave a value matching one member only, which "
-                    f"{keyword} then accepts"
-                ),
-                old=at.key(keyword, i, new=False),
-                new=None,
-                old_schema=before[i],
+            self._member(keyword, i, before[i], at, local, tag=tag, disjoint=disjoint, in_new=False)
+
+    def _member(
+        self,
+        keyword: str,
+        index: int,
+        member: JsonSchema,
+        at: _At,
+        local: _Local,
+        *,
+        tag: str | None,
+        disjoint: bool,
+        in_new: bool,
+    ) -> None:
+        """A member of ``anyOf``/``oneOf`` that only one side has."""
+        label = self._label(member, self.new if in_new else self.old, tag) or f"number {index + 1}"
+        message = self.words.only(f"the {keyword} member {label}", in_new=in_new)
+        if not disjoint:
+            message += (
+                f", which may also make a value match two members, which {keyword} refuses"
+                if in_new
+                else f", which may also leave a value matching one member only, which "
+                f"{keyword} then accepts"
             )
+        self._change(
+            local,
+            at,
+            ("wider" if in_new else "narrower") if disjoint else "both",
+            "member-added" if in_new else "member-removed",
+            message,
+            old=None if in_new else at.key(keyword, index, new=False),
+            new=at.key(keyword, index, new=True) if in_new else None,
+            old_schema=True if in_new else member,
+            new_schema=member if in_new else True,
+        )
 
     def _not(self, old: Mapping[str, Any], new: Mapping[str, Any], at: _At, local: _Local) -> None:
         if "not" not in old and "not" not in new:

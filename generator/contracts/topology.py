@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from amqp_events.errors import ConfigurationError
 from amqp_events.events import ExchangeSpec
 from amqp_events.policy import DEFAULT_ARCHIVE, DEFAULT_RETRY, ArchivePolicy, RetryPolicy
 from amqp_events.topology import (
@@ -263,7 +264,17 @@ def _service(old: _Broker, new: _Broker) -> Iterator[Finding]:
 
 def compare_topology(old: Side, new: Side) -> Iterator[Finding]:
     """What RabbitMQ refuses, creates or leaves behind when ``new`` replaces ``old``."""
-    before, after = _Broker(old), _Broker(new)
+    try:
+        before, after = _Broker(old), _Broker(new)
+    except ConfigurationError as error:
+        # Generating never builds the topology; the workers would refuse it at start.
+        yield Finding(
+            "breaking",
+            new.documents.locate(new.service.source, ""),
+            f"The runtime refuses the topology of one of the documents: {error}",
+            ("broker",),
+        )
+        return
     yield from _exchanges(before, after)
     if old.service.name != new.service.name:
         yield from _service(before, after)

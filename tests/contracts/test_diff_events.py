@@ -50,6 +50,15 @@ def _add(d: Document, operation: str, action: str) -> None:
     d["operations"][operation] = {"action": action, "channel": {"$ref": "#/channels/more"}}
 
 
+def _clash_with_the_app_exchange(d: Document) -> None:
+    _exchange(d, "received").update(name="events", type="direct")
+    d["channels"]["plain"] = {
+        "address": "shop.plain",
+        "messages": {"plain": {"name": "Plain", "payload": {"type": "string"}}},
+    }
+    d["operations"]["receivePlain"] = {"action": "receive", "channel": {"$ref": "#/channels/plain"}}
+
+
 def _archive(ttl: int) -> Callable[[Document], object]:
     return lambda d: d["operations"]["receiveThing"]["x-amqp-events-archive"].update(ttl=ttl)
 
@@ -293,6 +302,15 @@ RULES = [
         "The retry bucket 'shop:retry.5000' is no longer used",
         ("broker",),
         in_old=True,
+    ),
+    Rule(
+        "an exchange that the app's default exchange also is, with another type",
+        _clash_with_the_app_exchange,
+        "breaking",
+        "",
+        "The runtime refuses the topology of one of the documents: Exchange 'events' is used "
+        "as direct and as topic",
+        ("broker",),
     ),
     Rule(
         "service name changed",
