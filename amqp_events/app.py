@@ -27,11 +27,13 @@ from amqp_events.signature import kwargs_decoder, kwargs_encoder
 from amqp_events.task_options import check_task_options
 from amqp_events.topology import (
     DEFAULT_EXCHANGE,
+    ArgumentValue,
     Exchange,
     HandlerRoute,
     ServiceNames,
     Topology,
     check_name,
+    priority_arguments,
     publisher_topology,
     service_topology,
 )
@@ -270,7 +272,9 @@ class EventsApp(Celery):
         )
         return registration
 
-    def _priority_arguments(self, incoming: IncomingEvent[Any]) -> tuple[tuple[str, int], ...]:
+    def _priority_arguments(
+        self, incoming: IncomingEvent[Any]
+    ) -> tuple[tuple[str, ArgumentValue], ...]:
         """The handler queue's ``x-max-priority``, checked; none without ``max_priority``."""
         value = incoming.max_priority
         if value is None:
@@ -286,7 +290,7 @@ class EventsApp(Celery):
                 "refuses x-max-priority on quorum queues (queue_type='quorum'); RabbitMQ 4 "
                 "quorum queues hand out priorities 5 and above first by themselves."
             )
-        return (("x-max-priority", value),)
+        return priority_arguments(value)
 
     @property
     def handlers(self) -> Mapping[str, HandlerRegistration]:

@@ -33,6 +33,7 @@ __all__ = [
     "Queue",
     "ServiceNames",
     "Topology",
+    "priority_arguments",
     "publisher_topology",
     "service_topology",
     "topic_matches",
@@ -169,6 +170,11 @@ class HandlerRoute:
     archive: ArchivePolicy
     archive_queue: str
     extra_arguments: tuple[tuple[str, ArgumentValue], ...] = field(default=())
+
+
+def priority_arguments(max_priority: int | None) -> tuple[tuple[str, ArgumentValue], ...]:
+    """The handler queue arguments that make it hand out events by priority (none: FIFO)."""
+    return () if max_priority is None else (("x-max-priority", max_priority),)
 
 
 def topic_matches(binding_key: str, routing_key: str) -> bool:

@@ -22,6 +22,7 @@ from amqp_events.topology import (
     Queue,
     ServiceNames,
     Topology,
+    priority_arguments,
     publisher_topology,
     service_topology,
 )
@@ -87,6 +88,7 @@ class _Broker:
                 retry=retry_policy(event.retry),
                 archive=archive,
                 archive_queue=names.archive_of(event.address, archive, DEFAULT_ARCHIVE),
+                extra_arguments=priority_arguments(event.max_priority),
             )
             routes.append(route)
             self.retries[event.address] = route.retry

@@ -287,6 +287,14 @@ RULES = [
         ("broker",),
     ),
     Rule(
+        "a priority on a received operation: the handler queue cannot be redeclared",
+        lambda d: d["operations"]["receiveThing"].update(bindings={"amqp": {"priority": 5}}),
+        "breaking",
+        "/operations/receiveThing",
+        "The queue 'shop.shop.thing.received' is declared with x-max-priority 5 (was unset)",
+        ("broker",),
+    ),
+    Rule(
         "retry delay added: a bucket is created",
         lambda d: d["operations"]["receiveThing"]["x-amqp-events-retry"].update(delays=[1, 5, 30]),
         "info",
