@@ -138,7 +138,7 @@ def main(
     err = err or sys.stderr
     given = list(sys.argv[1:] if argv is None else argv)
     if given and given[0] in COMPARING:
-        # Imported here: comparing documents needs the runtime, generating never does.
+        # Imported here: generating never needs the modules that compare documents.
         from generator.contracts import cli  # noqa: PLC0415
 
         return cli.main(given, out, err)
