@@ -4,11 +4,13 @@ An AsyncAPI channel address such as ``orders.{region}.events`` is an event's nam
 with its ``{parameters}`` filled in, the routing key it is published with. Topic
 exchanges match whole dot-separated words, so a handler queue is bound with each word
 that holds a parameter replaced by ``*``, and a parameter's value must be one word.
+``topic_matches`` is the exchange's side of it: which routing keys a binding key admits.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Final
 
@@ -16,10 +18,12 @@ __all__ = [
     "PARAMETER",
     "address_parts",
     "binding_key",
+    "fill_parameters",
     "inside_word_pattern",
     "is_routing_word",
     "parameter_names",
     "parameters_inside_words",
+    "topic_matches",
 ]
 
 PARAMETER: Final = re.compile(r"\{([^{}]*)\}")
@@ -61,6 +65,11 @@ def address_parts(address: str) -> tuple[tuple[str, bool], ...]:
     return tuple(parts)
 
 
+def fill_parameters(address: str, values: Mapping[str, str]) -> str:
+    """The routing key of an address with each ``{parameter}`` replaced by its value."""
+    return "".join(values[text] if is_name else text for text, is_name in address_parts(address))
+
+
 @lru_cache(maxsize=1024)
 def inside_word_pattern(address: str) -> re.Pattern[str] | None:
     """The exact routing keys of an address whose binding key admits more, else None.
@@ -77,3 +86,22 @@ def inside_word_pattern(address: str) -> re.Pattern[str] | None:
 def is_routing_word(value: str) -> bool:
     """Tell whether a parameter's value fills one routing-key word: not empty, no '.', '*', '#'."""
     return bool(value) and not any(char in value for char in ".*#")
+
+
+def topic_matches(binding_key: str, routing_key: str) -> bool:
+    """Tell whether a topic exchange routes ``routing_key`` through ``binding_key``.
+
+    RabbitMQ's rule: both are split into dot-separated words; ``*`` stands for exactly
+    one word and ``#`` for zero or more.
+    """
+    words = routing_key.split(".")
+    # How many leading words the binding key's tokens read so far can stand for.
+    matched = {0}
+    for part in binding_key.split("."):
+        if part == "#":
+            matched = set(range(min(matched), len(words) + 1))
+        else:
+            matched = {n + 1 for n in matched if n < len(words) and part in ("*", words[n])}
+        if not matched:
+            return False
+    return len(words) in matched

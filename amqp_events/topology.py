@@ -36,7 +36,6 @@ __all__ = [
     "priority_arguments",
     "publisher_topology",
     "service_topology",
-    "topic_matches",
 ]
 
 ExchangeType = Literal["topic", "direct", "fanout", "headers"]
@@ -175,25 +174,6 @@ class HandlerRoute:
 def priority_arguments(max_priority: int | None) -> tuple[tuple[str, ArgumentValue], ...]:
     """The handler queue arguments that make it hand out events by priority (none: FIFO)."""
     return () if max_priority is None else (("x-max-priority", max_priority),)
-
-
-def topic_matches(binding_key: str, routing_key: str) -> bool:
-    """Tell whether a topic exchange routes ``routing_key`` through ``binding_key``.
-
-    RabbitMQ's rule: both are split into dot-separated words; ``*`` stands for exactly
-    one word and ``#`` for zero or more.
-    """
-    words = routing_key.split(".")
-    # How many leading words the binding key's tokens read so far can stand for.
-    matched = {0}
-    for part in binding_key.split("."):
-        if part == "#":
-            matched = set(range(min(matched), len(words) + 1))
-        else:
-            matched = {n + 1 for n in matched if n < len(words) and part in ("*", words[n])}
-        if not matched:
-            return False
-    return len(words) in matched
 
 
 def check_name(name: str, what: str) -> None:

@@ -23,9 +23,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from amqp_events.addresses import fill_parameters, topic_matches
 from amqp_events.errors import PayloadError
 from amqp_events.events import IncomingEvent, OutgoingEvent
-from amqp_events.topology import DEFAULT_EXCHANGE, topic_matches
+from amqp_events.topology import DEFAULT_EXCHANGE
 from generator.contracts.changes import SchemaChange
 from generator.contracts.packages import Package, load_packages
 from generator.contracts.report import Audience, Finding, Level, ordered
@@ -59,14 +60,13 @@ def _routing_keys(channel: Channel, bindings: Sequence[str]) -> list[str]:
     """Routing keys the producer may publish: each parameter's enum values, or words the
     consumer's bindings name (and one they do not) for a parameter without an enum."""
     words = sorted({w for key in bindings for w in key.split(".") if w not in ("*", "#")})
-    choices = {p.name: list(p.enum) or [*words, "any-value"] for p in channel.parameters}
-    keys = []
-    parts = channel.address_parts()
     names = [p.name for p in channel.parameters]
-    for values in itertools.islice(itertools.product(*(choices[n] for n in names)), _MAX_KEYS):
-        chosen = dict(zip(names, values, strict=True))
-        keys.append("".join(chosen.get(text, text) if is_name else text for text, is_name in parts))
-    return keys or [channel.address]
+    choices = [list(p.enum) or [*words, "any-value"] for p in channel.parameters]
+    combinations = itertools.islice(itertools.product(*choices), _MAX_KEYS)
+    return [
+        fill_parameters(channel.address, dict(zip(names, values, strict=True)))
+        for values in combinations
+    ]
 
 
 def _meets(producer: Operation, consumer: Inbound) -> tuple[bool, str]:

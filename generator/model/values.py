@@ -75,12 +75,11 @@ class Channel:
         """
         if self.exchange.type != "direct" or not self.parameters:
             return (self.binding_key,)
-        parts = self.address_parts()
-        keys = []
-        for values in itertools.product(*(p.enum for p in self.parameters)):
-            chosen = {p.name: value for p, value in zip(self.parameters, values, strict=True)}
-            keys.append("".join(chosen[text] if is_name else text for text, is_name in parts))
-        return tuple(keys)
+        names = [p.name for p in self.parameters]
+        return tuple(
+            addresses.fill_parameters(self.address, dict(zip(names, values, strict=True)))
+            for values in itertools.product(*(p.enum for p in self.parameters))
+        )
 
     @property
     def parameters_inside_words(self) -> bool:

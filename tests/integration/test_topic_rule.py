@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from amqp_events.topology import topic_matches
+from amqp_events.addresses import topic_matches
 from tests.support.broker import Broker
-from tests.unit.test_topology import TOPIC_CASES
+from tests.unit.test_addresses import TOPIC_CASES
 
 
 @pytest.mark.broker

@@ -46,3 +46,36 @@ def test_a_parameter_value_is_one_routing_key_word(value: str) -> None:
 def test_an_ordinary_word_is_a_routing_key_word() -> None:
     assert addresses.is_routing_word("eu-west_1")
     assert codec.channel_word("region", "eu-west_1") == "eu-west_1"
+
+
+TOPIC_CASES = [
+    ("a.b", "a.b", True),
+    ("a.b", "a.b.c", False),
+    ("a.*", "a.b", True),
+    ("a.*", "a", False),
+    ("a.*", "a.b.c", False),
+    ("*.*", "a", False),
+    ("a.#", "a", True),
+    ("a.#", "a.b.c", True),
+    ("#", "", True),
+    ("#", "a.b.c", True),
+    ("#.b", "b", True),
+    ("#.b", "a.c", False),
+    ("a.#.c", "a.c", True),
+    ("a.#.c", "a.b.b.c", True),
+    ("a.#.c", "a.b.b", False),
+    ("#.#", "a", True),
+    ("a.*.#.d", "a.b.d", True),
+    ("a.*.#.d", "a.d", False),
+]
+
+
+@pytest.mark.parametrize(("binding", "key", "routed"), TOPIC_CASES)
+def test_topic_matching_follows_rabbitmq(binding: str, key: str, routed: bool) -> None:
+    assert addresses.topic_matches(binding, key) is routed
+
+
+def test_parameter_values_fill_an_address_into_its_routing_key() -> None:
+    values = {"region": "eu", "kind": "order"}
+    assert addresses.fill_parameters("orders.{region}.{kind}s", values) == "orders.eu.orders"
+    assert addresses.fill_parameters("plain.key", {}) == "plain.key"

@@ -5,13 +5,7 @@ from __future__ import annotations
 import pytest
 
 from amqp_events import ArchivePolicy, ConfigurationError, Exchange, RetryPolicy
-from amqp_events.topology import (
-    Binding,
-    HandlerRoute,
-    ServiceNames,
-    service_topology,
-    topic_matches,
-)
+from amqp_events.topology import Binding, HandlerRoute, ServiceNames, service_topology
 
 NAMES = ServiceNames("billing")
 
@@ -99,33 +93,6 @@ def test_retry_policy_counts_attempts_and_rejects_nonsense() -> None:
     for ttl in (0, -1.0):  # an archive that keeps nothing is refused, never silently empty
         with pytest.raises(ConfigurationError, match="Archive ttl"):
             ArchivePolicy(ttl=ttl)
-
-
-TOPIC_CASES = [
-    ("a.b", "a.b", True),
-    ("a.b", "a.b.c", False),
-    ("a.*", "a.b", True),
-    ("a.*", "a", False),
-    ("a.*", "a.b.c", False),
-    ("*.*", "a", False),
-    ("a.#", "a", True),
-    ("a.#", "a.b.c", True),
-    ("#", "", True),
-    ("#", "a.b.c", True),
-    ("#.b", "b", True),
-    ("#.b", "a.c", False),
-    ("a.#.c", "a.c", True),
-    ("a.#.c", "a.b.b.c", True),
-    ("a.#.c", "a.b.b", False),
-    ("#.#", "a", True),
-    ("a.*.#.d", "a.b.d", True),
-    ("a.*.#.d", "a.d", False),
-]
-
-
-@pytest.mark.parametrize(("binding", "key", "routed"), TOPIC_CASES)
-def test_topic_matching_follows_rabbitmq(binding: str, key: str, routed: bool) -> None:
-    assert topic_matches(binding, key) is routed
 
 
 def test_an_event_with_its_own_limits_parks_in_its_own_archive() -> None:
