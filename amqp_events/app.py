@@ -28,7 +28,6 @@ from amqp_events.task_options import check_task_options
 from amqp_events.topology import (
     DEFAULT_EXCHANGE,
     ArgumentValue,
-    Exchange,
     HandlerRoute,
     ServiceNames,
     Topology,
@@ -136,14 +135,6 @@ class EventsApp(Celery):
         self.steps["consumer"].add("amqp_events.consumer:EventConsumerStep")
 
     # -- registration ------------------------------------------------------------------
-
-    def _exchange(self, spec: ExchangeSpec) -> Exchange:
-        return Exchange(
-            spec.name or self.settings.exchange,
-            spec.type,
-            durable=spec.durable,
-            auto_delete=spec.auto_delete,
-        )
 
     def event(
         self,
@@ -254,7 +245,7 @@ class EventsApp(Celery):
         route = HandlerRoute(
             event=incoming.name,
             queue=queue,
-            exchange=self._exchange(incoming.exchange),
+            exchange=incoming.exchange.declared(self.settings.exchange),
             binding_keys=incoming.keys,
             retry=retry or self.settings.retry,
             archive=archive_policy,
@@ -315,7 +306,9 @@ class EventsApp(Celery):
 
     def publisher_topology(self) -> Topology:
         """What a producer of this service declares: only the exchanges it publishes to."""
-        return publisher_topology(self._exchange(e.exchange) for e in self._outgoing.values())
+        return publisher_topology(
+            e.exchange.declared(self.settings.exchange) for e in self._outgoing.values()
+        )
 
     # -- publishing --------------------------------------------------------------------
 
@@ -421,7 +414,7 @@ class EventsApp(Celery):
             properties["priority"] = chosen_priority
         if event.expiration_ms is not None:
             properties["expiration"] = str(event.expiration_ms)
-        exchange = self._exchange(event.exchange)
+        exchange = event.exchange.declared(self.settings.exchange)
         mandatory = self.settings.mandatory if event.mandatory is None else event.mandatory
         self.publisher.publish(
             Envelope(
@@ -454,7 +447,7 @@ def events_app(
     *,
     broker_url: str | None = None,
     imports: Iterable[str] = (),
-    exchange: str = "events",
+    exchange: str = DEFAULT_EXCHANGE,
     retry: RetryPolicy | None = None,
     archive: ArchivePolicy | None = None,
     queue_type: QueueType = "classic",

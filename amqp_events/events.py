@@ -15,7 +15,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from amqp_events.addresses import binding_key, inside_word_pattern
 from amqp_events.schema import SchemaValidator
-from amqp_events.topology import ExchangeType
+from amqp_events.topology import DEFAULT_EXCHANGE, Exchange, ExchangeType
 from amqp_events.wire import JsonValue
 
 __all__ = [
@@ -43,6 +43,12 @@ class ExchangeSpec:
     type: ExchangeType = "topic"
     durable: bool = True
     auto_delete: bool = False
+
+    def declared(self, default: str = DEFAULT_EXCHANGE) -> Exchange:
+        """The exchange to declare: this one, named ``default`` (the app's) when it has no name."""
+        return Exchange(
+            self.name or default, self.type, durable=self.durable, auto_delete=self.auto_delete
+        )
 
 
 @dataclass(frozen=True, slots=True)

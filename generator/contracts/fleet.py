@@ -26,12 +26,13 @@ from typing import Any
 from amqp_events.addresses import fill_parameters, topic_matches
 from amqp_events.errors import PayloadError
 from amqp_events.events import IncomingEvent, OutgoingEvent
-from amqp_events.topology import DEFAULT_EXCHANGE
+from amqp_events.topology import DEFAULT_EXCHANGE, Exchange
 from generator.contracts.changes import SchemaChange
 from generator.contracts.packages import Package, load_packages
 from generator.contracts.report import Audience, Finding, Level, ordered
 from generator.contracts.schemas import SchemaComparison
 from generator.contracts.sides import PARTS, Side
+from generator.contracts.topology import exchange_settings
 from generator.contracts.witness import candidates, sample
 from generator.contracts.wording import between
 from generator.diagnostics import Diagnostic, Location
@@ -72,7 +73,7 @@ def _routing_keys(channel: Channel, bindings: Sequence[str]) -> list[str]:
 def _meets(producer: Operation, consumer: Inbound) -> tuple[bool, str]:
     """Whether the producer's messages reach the consumer's queue, and if not, why."""
     sent, bound = producer.channel.exchange, consumer.channel.exchange
-    sent_name, bound_name = sent.name or DEFAULT_EXCHANGE, bound.name or DEFAULT_EXCHANGE
+    sent_name, bound_name = sent.declared().name, bound.declared().name
     if sent_name != bound_name:
         return (
             False,
@@ -171,22 +172,21 @@ class _Fleet:
 
     def exchanges(self) -> None:
         """One exchange declared two ways by two services: the second is refused."""
-        first: dict[str, tuple[Package, object, tuple[str, bool, bool]]] = {}
+        first: dict[str, tuple[Package, Location, Exchange]] = {}
         for package in self.packages:
             for operation in package.side.service.operations:
-                exchange = operation.channel.exchange
-                if exchange.name is None:
-                    continue
-                flags = (exchange.type, exchange.durable, exchange.auto_delete)
+                if operation.channel.exchange.name is None:
+                    continue  # the app's own exchange, which each app may name differently
+                exchange = operation.channel.exchange.declared()
                 place = operation.channel.exchange_location
-                known = first.setdefault(exchange.name, (package, place, flags))
-                if known[0] is not package and known[2] != flags:
+                known, where, declared = first.setdefault(exchange.name, (package, place, exchange))
+                if known is not package and declared != exchange:
                     self.add(
                         "breaking",
                         place,
                         f"{package.side.name} declares the exchange {exchange.name!r} as "
-                        f"{_flags(flags)}, and {known[0].side.name} declares it as "
-                        f"{_flags(known[2])} at {known[1]}: RabbitMQ refuses the second "
+                        f"{exchange_settings(exchange)}, and {known.side.name} declares it as "
+                        f"{exchange_settings(declared)} at {where}: RabbitMQ refuses the second "
                         "declaration (PRECONDITION_FAILED).",
                         audience=("broker",),
                     )
@@ -286,12 +286,6 @@ class _Fleet:
                     example=_json(payload),
                 )
             )
-
-
-def _flags(flags: tuple[str, bool, bool]) -> str:
-    durable = "durable" if flags[1] else "not durable"
-    deleted = "auto-deleted" if flags[2] else "not auto-deleted"
-    return f"{flags[0]}, {durable}, {deleted}"
 
 
 def _json(value: object) -> str:

@@ -14,10 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from amqp_events.errors import ConfigurationError
-from amqp_events.events import ExchangeSpec
 from amqp_events.policy import DEFAULT_ARCHIVE, DEFAULT_RETRY, ArchivePolicy, RetryPolicy
 from amqp_events.topology import (
-    DEFAULT_EXCHANGE,
+    Exchange,
     HandlerRoute,
     Queue,
     ServiceNames,
@@ -26,13 +25,12 @@ from amqp_events.topology import (
     publisher_topology,
     service_topology,
 )
-from amqp_events.topology import Exchange as Declared
 from generator.contracts.report import Finding
 from generator.contracts.sides import Side
 from generator.diagnostics import Location
 from generator.model import Archive, Retry, inbound_events
 
-__all__ = ["compare_topology", "retry_policy"]
+__all__ = ["compare_topology", "exchange_settings", "retry_policy"]
 
 
 def retry_policy(retry: Retry | None) -> RetryPolicy:
@@ -48,12 +46,6 @@ def _archive_policy(archive: Archive | None) -> ArchivePolicy:
     return ArchivePolicy(
         ttl=DEFAULT_ARCHIVE.ttl if archive.ttl is None else archive.ttl,
         max_length=DEFAULT_ARCHIVE.max_length if archive.max_length is None else archive.max_length,
-    )
-
-
-def _declared(exchange: ExchangeSpec) -> Declared:
-    return Declared(
-        exchange.name or DEFAULT_EXCHANGE, exchange.type, exchange.durable, exchange.auto_delete
     )
 
 
@@ -74,7 +66,7 @@ class _Broker:
         exchanges = []
         for operation in service.operations:
             exchange = operation.channel.exchange
-            exchanges.append(_declared(exchange))
+            exchanges.append(exchange.declared())
             self.places.setdefault(
                 f"exchange {exchanges[-1].name}", operation.channel.exchange_location
             )
@@ -83,7 +75,7 @@ class _Broker:
             route = HandlerRoute(
                 event=event.address,
                 queue=names.handler_queue(event.address),
-                exchange=_declared(event.channel.exchange),
+                exchange=event.channel.exchange.declared(),
                 binding_keys=event.binding_keys,
                 retry=retry_policy(event.retry),
                 archive=archive,
@@ -113,7 +105,8 @@ class _Broker:
         return found or self.side.documents.locate(self.side.service.source, "")
 
 
-def _flags(exchange: Declared) -> str:
+def exchange_settings(exchange: Exchange) -> str:
+    """An exchange's type and flags, as a sentence says them."""
     durable = "durable" if exchange.durable else "not durable"
     deleted = "auto-deleted" if exchange.auto_delete else "not auto-deleted"
     return f"{exchange.type}, {durable}, {deleted}"
@@ -141,10 +134,10 @@ def _exchanges(old: _Broker, new: _Broker) -> Iterator[Finding]:
         yield Finding(
             "breaking",
             new.where("exchange", exchange.name),
-            f"The exchange {exchange.name!r} is declared as {_flags(exchange)}, where it was "
-            f"{_flags(previous)}: RabbitMQ refuses to declare an existing exchange with other "
-            "settings (PRECONDITION_FAILED), so every producer and worker of it fails at start "
-            "until the exchange is deleted and declared again.",
+            f"The exchange {exchange.name!r} is declared as {exchange_settings(exchange)}, "
+            f"where it was {exchange_settings(previous)}: RabbitMQ refuses to declare an "
+            "existing exchange with other settings (PRECONDITION_FAILED), so every producer "
+            "and worker of it fails at start until the exchange is deleted and declared again.",
             ("broker",),
         )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from amqp_events import ArchivePolicy, ConfigurationError, Exchange, RetryPolicy
+from amqp_events import ArchivePolicy, ConfigurationError, Exchange, ExchangeSpec, RetryPolicy
 from amqp_events.topology import Binding, HandlerRoute, ServiceNames, service_topology
 
 NAMES = ServiceNames("billing")
@@ -100,3 +100,10 @@ def test_an_event_with_its_own_limits_parks_in_its_own_archive() -> None:
     assert NAMES.archive_of("x.created", default, default) == "billing:archive"
     own = ArchivePolicy(ttl=60)
     assert NAMES.archive_of("x.created", own, default) == "billing:archive.x.created"
+
+
+def test_an_exchange_without_a_name_is_the_apps() -> None:
+    assert ExchangeSpec().declared("shop") == Exchange("shop", "topic")
+    assert ExchangeSpec(type="direct").declared() == Exchange("events", "direct")
+    named = ExchangeSpec("orders", "fanout", durable=False)
+    assert named.declared("shop") == Exchange("orders", "fanout", durable=False)
