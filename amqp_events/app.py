@@ -27,12 +27,10 @@ from amqp_events.signature import kwargs_decoder, kwargs_encoder
 from amqp_events.task_options import check_task_options
 from amqp_events.topology import (
     DEFAULT_EXCHANGE,
-    ArgumentValue,
     HandlerRoute,
     ServiceNames,
     Topology,
     check_name,
-    priority_arguments,
     publisher_topology,
     service_topology,
 )
@@ -241,18 +239,16 @@ class EventsApp(Celery):
             )
         for key in incoming.keys:
             check_name(key, "Binding key")
-        archive_policy = archive or self.settings.archive
-        route = HandlerRoute(
-            event=incoming.name,
-            queue=queue,
-            exchange=incoming.exchange.declared(self.settings.exchange),
-            binding_keys=incoming.keys,
+        self._check_priority(incoming)
+        route = HandlerRoute.for_event(
+            self.names,
+            incoming.name,
+            incoming.exchange.declared(self.settings.exchange),
+            incoming.keys,
             retry=retry or self.settings.retry,
-            archive=archive_policy,
-            archive_queue=self.names.archive_of(
-                incoming.name, archive_policy, self.settings.archive
-            ),
-            extra_arguments=self._priority_arguments(incoming),
+            archive=archive or self.settings.archive,
+            default_archive=self.settings.archive,
+            max_priority=incoming.max_priority,
         )
         registration = HandlerRegistration(incoming=incoming, callback=callback, route=route)
         self._handlers[queue] = registration
@@ -263,13 +259,11 @@ class EventsApp(Celery):
         )
         return registration
 
-    def _priority_arguments(
-        self, incoming: IncomingEvent[Any]
-    ) -> tuple[tuple[str, ArgumentValue], ...]:
-        """The handler queue's ``x-max-priority``, checked; none without ``max_priority``."""
+    def _check_priority(self, incoming: IncomingEvent[Any]) -> None:
+        """Refuse a ``max_priority`` RabbitMQ would refuse as the queue's ``x-max-priority``."""
         value = incoming.max_priority
         if value is None:
-            return ()
+            return
         if type(value) is not int or not 1 <= value <= 255:
             raise ConfigurationError(
                 f"max_priority of the handler of event {incoming.name!r} must be a whole number "
@@ -281,7 +275,6 @@ class EventsApp(Celery):
                 "refuses x-max-priority on quorum queues (queue_type='quorum'); RabbitMQ 4 "
                 "quorum queues hand out priorities 5 and above first by themselves."
             )
-        return priority_arguments(value)
 
     @property
     def handlers(self) -> Mapping[str, HandlerRegistration]:

@@ -33,7 +33,6 @@ __all__ = [
     "Queue",
     "ServiceNames",
     "Topology",
-    "priority_arguments",
     "publisher_topology",
     "service_topology",
 ]
@@ -170,10 +169,35 @@ class HandlerRoute:
     archive_queue: str
     extra_arguments: tuple[tuple[str, ArgumentValue], ...] = field(default=())
 
+    @classmethod
+    def for_event(
+        cls,
+        names: ServiceNames,
+        event: str,
+        exchange: Exchange,
+        binding_keys: Iterable[str],
+        *,
+        retry: RetryPolicy,
+        archive: ArchivePolicy,
+        default_archive: ArchivePolicy,
+        max_priority: int | None = None,
+    ) -> HandlerRoute:
+        """The route of the handler of ``event`` in the service ``names`` names.
 
-def priority_arguments(max_priority: int | None) -> tuple[tuple[str, ArgumentValue], ...]:
-    """The handler queue arguments that make it hand out events by priority (none: FIFO)."""
-    return () if max_priority is None else (("x-max-priority", max_priority),)
+        Its queue is ``{service}.{event}``; its failures park in the service's archive, or
+        in one of their own when ``archive`` is not the service's ``default_archive``; with
+        ``max_priority`` its queue hands out events by their AMQP priority.
+        """
+        return cls(
+            event=event,
+            queue=names.handler_queue(event),
+            exchange=exchange,
+            binding_keys=tuple(binding_keys),
+            retry=retry,
+            archive=archive,
+            archive_queue=names.archive_of(event, archive, default_archive),
+            extra_arguments=() if max_priority is None else (("x-max-priority", max_priority),),
+        )
 
 
 def check_name(name: str, what: str) -> None:

@@ -14,39 +14,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from amqp_events.errors import ConfigurationError
-from amqp_events.policy import DEFAULT_ARCHIVE, DEFAULT_RETRY, ArchivePolicy, RetryPolicy
+from amqp_events.policy import DEFAULT_ARCHIVE, DEFAULT_RETRY, RetryPolicy
 from amqp_events.topology import (
     Exchange,
     HandlerRoute,
     Queue,
     ServiceNames,
     Topology,
-    priority_arguments,
     publisher_topology,
     service_topology,
 )
 from generator.contracts.report import Finding
 from generator.contracts.sides import Side
 from generator.diagnostics import Location
-from generator.model import Archive, Retry, inbound_events
+from generator.model import inbound_events
 
-__all__ = ["compare_topology", "exchange_settings", "retry_policy"]
-
-
-def retry_policy(retry: Retry | None) -> RetryPolicy:
-    """The runtime's policy for an ``x-amqp-events-retry`` setting (the app's without one)."""
-    if retry is None:
-        return DEFAULT_RETRY
-    return RetryPolicy(delays=retry.backoff.delays if retry.delays is None else retry.delays)
-
-
-def _archive_policy(archive: Archive | None) -> ArchivePolicy:
-    if archive is None:
-        return DEFAULT_ARCHIVE
-    return ArchivePolicy(
-        ttl=DEFAULT_ARCHIVE.ttl if archive.ttl is None else archive.ttl,
-        max_length=DEFAULT_ARCHIVE.max_length if archive.max_length is None else archive.max_length,
-    )
+__all__ = ["compare_topology", "exchange_settings"]
 
 
 @dataclass
@@ -71,16 +54,16 @@ class _Broker:
                 f"exchange {exchanges[-1].name}", operation.channel.exchange_location
             )
         for event in inbound_events(service.operations, both_sides=self.side.options.both_sides):
-            archive = _archive_policy(event.archive)
-            route = HandlerRoute(
-                event=event.address,
-                queue=names.handler_queue(event.address),
-                exchange=event.channel.exchange.declared(),
-                binding_keys=event.binding_keys,
-                retry=retry_policy(event.retry),
-                archive=archive,
-                archive_queue=names.archive_of(event.address, archive, DEFAULT_ARCHIVE),
-                extra_arguments=priority_arguments(event.max_priority),
+            # As the generated package registers it on an app with the default settings.
+            route = HandlerRoute.for_event(
+                names,
+                event.address,
+                event.channel.exchange.declared(),
+                event.binding_keys,
+                retry=DEFAULT_RETRY if event.retry is None else event.retry.policy(),
+                archive=DEFAULT_ARCHIVE if event.archive is None else event.archive.policy(),
+                default_archive=DEFAULT_ARCHIVE,
+                max_priority=event.max_priority,
             )
             routes.append(route)
             self.retries[event.address] = route.retry
@@ -219,7 +202,7 @@ def _retries(old: _Broker, new: _Broker) -> Iterator[Finding]:
         if previous is not None and previous != policy:
             yield Finding(
                 "info",
-                new.where("queue", new.side.service.name + "." + event),
+                new.where("queue", ServiceNames(new.side.name).handler_queue(event)),
                 f"The retry delays of {event!r} change from {_seconds(previous)} to "
                 f"{_seconds(policy)}.",
                 (),

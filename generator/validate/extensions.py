@@ -13,7 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from amqp_events.policy import DEFAULT_BACKOFF, MAX_DELAY, MIN_DELAY, Backoff
+from amqp_events.policy import (
+    DEFAULT_ARCHIVE,
+    DEFAULT_BACKOFF,
+    MAX_DELAY,
+    MIN_DELAY,
+    ArchivePolicy,
+    Backoff,
+    RetryPolicy,
+)
 from generator.documents import Node
 from generator.validate.checker import Checker
 from generator.words import describe, one_of
@@ -77,6 +85,10 @@ class Retry:
     delays: tuple[float, ...] | None = None
     backoff: Backoff = DEFAULT_BACKOFF
 
+    def policy(self) -> RetryPolicy:
+        """The runtime's policy for this setting: the delays given, or the ladder's."""
+        return RetryPolicy(delays=self.backoff.delays if self.delays is None else self.delays)
+
 
 @dataclass(frozen=True, slots=True)
 class Archive:
@@ -84,6 +96,13 @@ class Archive:
 
     ttl: float | None = None
     max_length: int | None = None
+
+    def policy(self) -> ArchivePolicy:
+        """The runtime's policy for these limits; a limit not given keeps its default."""
+        return ArchivePolicy(
+            ttl=DEFAULT_ARCHIVE.ttl if self.ttl is None else self.ttl,
+            max_length=DEFAULT_ARCHIVE.max_length if self.max_length is None else self.max_length,
+        )
 
 
 def retry(checker: Checker, node: Node) -> Retry | None:

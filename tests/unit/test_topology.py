@@ -102,6 +102,23 @@ def test_an_event_with_its_own_limits_parks_in_its_own_archive() -> None:
     assert NAMES.archive_of("x.created", own, default) == "billing:archive.x.created"
 
 
+def test_a_handler_route_is_named_after_its_service_and_event() -> None:
+    exchange = Exchange("events", "topic")
+    default = ArchivePolicy()
+    plain = HandlerRoute.for_event(
+        NAMES, "x.created", exchange, ["x.*"], retry=RetryPolicy(), archive=default,
+        default_archive=default,
+    )  # fmt: skip
+    assert (plain.queue, plain.archive_queue) == ("billing.x.created", "billing:archive")
+    assert (plain.binding_keys, plain.extra_arguments) == (("x.*",), ())
+    own = HandlerRoute.for_event(
+        NAMES, "x.created", exchange, ["x.*"], retry=RetryPolicy(), archive=ArchivePolicy(ttl=60),
+        default_archive=default, max_priority=5,
+    )  # fmt: skip
+    assert own.archive_queue == "billing:archive.x.created"
+    assert own.extra_arguments == (("x-max-priority", 5),)
+
+
 def test_an_exchange_without_a_name_is_the_apps() -> None:
     assert ExchangeSpec().declared("shop") == Exchange("shop", "topic")
     assert ExchangeSpec(type="direct").declared() == Exchange("events", "direct")
