@@ -21,12 +21,12 @@ import itertools
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from amqp_events.addresses import fill_parameters, topic_matches
 from amqp_events.errors import PayloadError
-from amqp_events.events import IncomingEvent, OutgoingEvent
-from amqp_events.topology import DEFAULT_EXCHANGE, Exchange
+from amqp_events.events import OutgoingEvent
+from amqp_events.topology import Exchange
 from generator.contracts.changes import SchemaChange
 from generator.contracts.packages import Package, load_packages
 from generator.contracts.report import Audience, Finding, Level, ordered
@@ -37,6 +37,9 @@ from generator.contracts.witness import candidates, sample
 from generator.contracts.wording import between
 from generator.diagnostics import Diagnostic, Location
 from generator.model import Channel, Inbound, Message, Operation, inbound_events
+
+if TYPE_CHECKING:
+    from amqp_events.app import HandlerRegistration
 
 __all__ = ["FleetResult", "check_fleet"]
 
@@ -200,8 +203,8 @@ class _Fleet:
         event: Inbound,
     ) -> None:
         address = event.address
-        incoming = consumer.incoming.get(address)
-        accepted = incoming is not None and incoming.accepts_type(message.type_name)
+        handler = consumer.handler(address)
+        accepted = handler is not None and handler.incoming.accepts_type(message.type_name)
         twin = next((m for _, m in event.messages if m.type_name == message.type_name), None)
         if not accepted or twin is None:
             self.add(
@@ -213,9 +216,9 @@ class _Fleet:
                 address,
             )
             return
-        assert incoming is not None
-        outgoing = producer.outgoing.get((operation.channel.address, message.type_name))
-        judge = _Judge(producer, outgoing, consumer, incoming, message, address)
+        assert handler is not None
+        outgoing = producer.outgoing(operation.channel.address, message.type_name)
+        judge = _Judge(producer, outgoing, consumer, handler, message, address)
         self.schemas(judge, message, twin)
         self.examples(judge, message)
 
@@ -299,7 +302,7 @@ class _Judge:
     producer: Package
     outgoing: OutgoingEvent[Any] | None
     consumer: Package
-    incoming: IncomingEvent[Any]
+    handler: HandlerRegistration
     message: Message
     address: str
 
@@ -326,11 +329,9 @@ class _Judge:
 
     def refusal(self, payload: object, headers: object) -> str | None:
         """Why the consumer's decoder refuses the message, or None when it decodes it."""
-        delivery = self.consumer.delivery(
-            self.address, self.address, DEFAULT_EXCHANGE, headers, self.message.type_name
-        )
+        delivery = self.consumer.delivery(self.handler, headers, self.message.type_name)
         try:
-            self.incoming.decode(payload, delivery)  # type: ignore[arg-type]
+            self.handler.incoming.decode(payload, delivery)  # type: ignore[arg-type]
         except PayloadError as error:
             return str(error)
         except Exception as error:  # noqa: BLE001 - a decoder that crashes refuses too
