@@ -29,7 +29,7 @@ from generator.contracts.sides import Side
 from generator.diagnostics import Location
 from generator.model import inbound_events
 
-__all__ = ["compare_topology", "exchange_settings"]
+__all__ = ["compare_topology", "exchange_settings", "side_topology"]
 
 
 @dataclass
@@ -238,6 +238,14 @@ def _service(old: _Broker, new: _Broker) -> Iterator[Finding]:
         "deploy, then delete them.",
         ("broker",),
     )
+
+
+def side_topology(side: Side) -> Topology:
+    """Everything the service's workers and producers declare, with the app's default settings.
+
+    Raises ``ConfigurationError`` when the runtime refuses the topology.
+    """
+    return _Broker(side).topology
 
 
 def compare_topology(old: Side, new: Side) -> Iterator[Finding]:
