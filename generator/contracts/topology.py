@@ -218,20 +218,13 @@ def _seconds(policy: RetryPolicy) -> str:
 
 def _service(old: _Broker, new: _Broker) -> Iterator[Finding]:
     before, after = old.side.service, new.side.service
-    documents = new.side.documents
-    root = documents.root()
-    info = root.value.get("info") if root is not None and isinstance(root.value, dict) else None
-    named = isinstance(info, dict) and "x-amqp-events-service" in info
-    place = documents.locate(
-        after.source, "/info/x-amqp-events-service" if named else "/info/title"
-    )
     queues = [q.name for q in old.topology.queues]
     shown = ", ".join(repr(q) for q in queues[:3]) + (
         f" and {len(queues) - 3} more" if len(queues) > 3 else ""
     )
     yield Finding(
         "breaking",
-        place,
+        after.name_location,
         f"The service name changes from {before.name!r} to {after.name!r}, which renames "
         f"every queue of the service ({shown or 'none yet'}): messages left in the old "
         "queues are never consumed, and the old queues stay bound. Drain them before the "

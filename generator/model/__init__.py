@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic, Location
 from generator.documents import Documents
 from generator.model import v2, v3
 from generator.model.reader import Reader
@@ -84,6 +84,7 @@ def build_model(
     reader.diagnostics.extend(check_routing(operations, both_sides=both_sides))
     about = info(reader.parsing, root.child("info"))
     chosen = service or about.service or slug(about.title)
+    named_by = "x-amqp-events-service" if about.service else "title"
     errors = [d for d in reader.diagnostics if d.level == "error"]
     model = Service(
         name=chosen,
@@ -95,6 +96,9 @@ def build_model(
         source=documents.root_file,
         operations=operations,
         roots=tuple(reader.roots),
+        name_location=(
+            Location("--service") if service else reader.where(root.child("info").child(named_by))
+        ),
     )
     return ModelResult(
         None if errors else model, tuple(reader.diagnostics), frozenset(reader.referenced)

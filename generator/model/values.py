@@ -146,3 +146,5 @@ class Service:
     operations: tuple[Operation, ...]
     roots: tuple[TypeRoot, ...]
     """Every payload and headers schema, in document order, for the payloads stage."""
+    name_location: Location = field(default_factory=lambda: Location(""))
+    """Where the name is chosen: ``x-amqp-events-service``, else the title it is made from."""

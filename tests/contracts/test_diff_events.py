@@ -59,6 +59,11 @@ def _clash_with_the_app_exchange(d: Document) -> None:
     d["operations"]["receivePlain"] = {"action": "receive", "channel": {"$ref": "#/channels/plain"}}
 
 
+def _named_by_the_title(d: Document) -> None:
+    del d["info"]["x-amqp-events-service"]
+    d["info"]["title"] = "Store"
+
+
 def _archive(ttl: int) -> Callable[[Document], object]:
     return lambda d: d["operations"]["receiveThing"]["x-amqp-events-archive"].update(ttl=ttl)
 
@@ -326,6 +331,14 @@ RULES = [
         "breaking",
         "/info/x-amqp-events-service",
         "renames every queue of the service",
+        ("broker",),
+    ),
+    Rule(
+        "service name made from another title",
+        _named_by_the_title,
+        "breaking",
+        "/info/title",
+        "The service name changes from 'shop' to 'store'",
         ("broker",),
     ),
 ]
