@@ -8,13 +8,10 @@ with a coupon, and billing's real worker parks it in its archive as invalid-payl
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,38 +22,9 @@ from tests.contracts.documents import run
 from tests.examples.test_examples import GENERATOR, isolated_url
 from tests.support.broker import Broker, wait_for
 from tests.support.figures import record
-from tests.support.workers import CELERY, ROOT
+from tests.support.workers import ROOT, WorkerProcess
 
 BILLING = ROOT / "examples" / "billing"
-
-
-@contextlib.contextmanager
-def billing_worker(url: str, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """The example billing service's worker, run from its folder as its README says."""
-    command = [
-        CELERY, "-A", "billing_service", "worker", "-n", f"billing-coupon-{os.getpid()}@%h",
-        "--pool=prefork", "-c", "1", "-l", "info",
-        "--without-mingle", "--without-gossip", "--without-heartbeat",
-    ]  # fmt: skip
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            command,
-            cwd=BILLING,
-            env={**os.environ, "AMQP_URL": url, "PYTHONPATH": f"{BILLING}{os.pathsep}{ROOT}"},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        yield process
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=20)
 
 
 _FIRE = """
@@ -96,15 +64,20 @@ def test_contracts_fails_and_billing_really_archives_the_order(
         check=False,
     )
     assert generated.returncode == 0, generated.stderr
-    with isolated_url(amqp_url) as url, billing_worker(url, tmp_path / "billing.log") as worker:
+    with isolated_url(amqp_url) as url:
+        # The example billing service's worker, run from its folder as its README says.
+        worker = WorkerProcess(
+            "billing_service",
+            env={"AMQP_URL": url},
+            log=tmp_path / "billing.log",
+            name=f"billing-coupon-{os.getpid()}",
+            concurrency=1,
+            folder=BILLING,
+        )
         broker = Broker(url)
         try:
-
-            def consuming() -> bool:
-                assert worker.poll() is None, (tmp_path / "billing.log").read_text()
-                return broker.consumers("billing.shop.order.created") > 0
-
-            wait_for(consuming, timeout=60, what="billing's worker to consume")
+            worker.start()
+            worker.wait_consuming(broker, "billing.shop.order.created", timeout=60)
             fired = subprocess.run(
                 [sys.executable, "-c", textwrap.dedent(_FIRE), str(orders), url],
                 capture_output=True,
@@ -131,4 +104,5 @@ def test_contracts_fails_and_billing_really_archives_the_order(
                 f"1 archived by billing as {parked.reason}",
             )
         finally:
+            worker.stop()
             broker.close()

@@ -30,9 +30,13 @@ class WorkerProcess:
         pool: str = "prefork",
         concurrency: int = 2,
         extra_args: tuple[str, ...] = (),
+        folder: Path = ROOT,
     ) -> None:
+        """``folder`` is where the worker runs and imports ``app`` from, as its README says."""
         self.app = app
-        self.env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
+        self.folder = folder
+        path = dict.fromkeys([str(folder), str(ROOT)])
+        self.env = {**os.environ, **env, "PYTHONPATH": os.pathsep.join(path)}
         self.log = log
         self.name = name
         self.pool = pool
@@ -66,7 +70,7 @@ class WorkerProcess:
             log.flush()
             self.process = subprocess.Popen(
                 command,
-                cwd=ROOT,
+                cwd=self.folder,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
