@@ -295,6 +295,7 @@ class EventsApp(Celery):
             [registration.route for registration in self._handlers.values()],
             queue_type=self.settings.queue_type,
             delivery_limit=self.settings.delivery_limit,
+            archive=self.settings.archive,
         )
 
     def publisher_topology(self) -> Topology:

@@ -12,12 +12,13 @@ was confirmed by the broker:
 
 A copy that finds part of the topology deleted is sent again once it is declared
 again. If the broker still does not take the copy, the task rejects the message
-without requeue, and the handler queue's dead-letter route parks it in the archive
-instead: never lost, never looping; only while the archive queue itself is missing and
-cannot be declared does the message go back to its queue. A handler killed by its hard
-``time_limit`` never returns here; the worker's main process treats it as a failed
-attempt (``timed_out``). What a message's own ``x-amqp-events-*`` headers say is
-believed only as ``amqp_events.trust`` allows.
+without requeue, and the dead-letter route of the queue it came from (its handler
+queue, or the isolation lane) parks it in the archive instead: never lost, never
+looping; only while that archive queue is missing and cannot be declared does the
+message go back to its queue. A handler killed by its hard ``time_limit`` never
+returns here; the worker's main process treats it as a failed attempt
+(``timed_out``). What a message's own ``x-amqp-events-*`` headers say is believed
+only as ``amqp_events.trust`` allows.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ import enum
 import logging
 import traceback
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from celery import Task
 from celery.exceptions import Reject
@@ -52,13 +53,21 @@ if TYPE_CHECKING:
     from amqp_events.app import EventsApp, HandlerRegistration
 
 __all__ = [
+    "CONSUMED_FROM",
     "HandlerTask",
     "Outcome",
     "Reason",
     "ReceivedMessage",
+    "answered",
+    "archive_copy",
+    "dead_letter_queue",
+    "failed_attempt_copy",
     "process",
+    "received",
+    "restore_topology",
     "run_handler",
     "timed_out",
+    "worker_deaths",
 ]
 
 logger = logging.getLogger(__name__)
@@ -89,12 +98,17 @@ class Outcome(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ReceivedMessage:
-    """A message as the broker delivered it: raw body bytes and AMQP properties."""
+    """A message as the broker delivered it: raw body bytes and AMQP properties.
+
+    ``queue`` is the queue it was read from: its handler queue, or the service's
+    isolation lane.
+    """
 
     body: bytes
     properties: Mapping[str, Any]
     exchange: str
     routing_key: str
+    queue: str
     redelivered: bool = False
 
     @property
@@ -103,10 +117,14 @@ class ReceivedMessage:
         headers = self.properties.get("application_headers")
         return headers if isinstance(headers, Mapping) else {}
 
-    def bookkeeping(self, names: ServiceNames, queue: str) -> dict[str, object]:
-        """Our headers on this message from ``queue``, if we wrote them (``amqp_events.trust``)."""
+    def bookkeeping(self, names: ServiceNames) -> dict[str, object]:
+        """Our headers on this message, if we wrote them (``amqp_events.trust``)."""
         return trust.bookkeeping(
-            self.headers, names, exchange=self.exchange, routing_key=self.routing_key, queue=queue
+            self.headers,
+            names,
+            exchange=self.exchange,
+            routing_key=self.routing_key,
+            queue=self.queue,
         )
 
 
@@ -133,20 +151,55 @@ class HandlerTask(_TaskBase):
     max_retries = 0
 
 
+CONSUMED_FROM: Final = "amqp_events_queue"
+"""The task request field that names the queue the consumer read the message from."""
+
+
 def run_handler(task: HandlerTask, body: bytes) -> str:
     """Celery task body: handle the delivery described by the task request."""
     app = cast("EventsApp", task.app)
     registration = app.handlers[task.name]
     request = task.request
-    info = request.delivery_info or {}
-    message = ReceivedMessage(
-        body=body,
-        properties=request.properties or {},
-        exchange=str(info.get("exchange") or ""),
-        routing_key=str(info.get("routing_key") or ""),
-        redelivered=bool(info.get("redelivered")),
+    queue = getattr(request, CONSUMED_FROM, None) or registration.route.queue
+    message = received(
+        app.names, body, request.properties or {}, request.delivery_info or {}, queue
     )
     return process(app, registration, message).value
+
+
+def received(
+    names: ServiceNames,
+    body: bytes,
+    properties: Mapping[str, Any],
+    info: Mapping[str, Any],
+    queue: str,
+) -> ReceivedMessage:
+    """Describe a delivery from its AMQP properties, delivery info and the queue it came from.
+
+    A message counts as redelivered when the broker says so, when it comes through the
+    isolation lane (its last worker was lost), and when a lost worker was counted on it.
+    """
+    message = ReceivedMessage(
+        body=body,
+        properties=properties,
+        exchange=str(info.get("exchange") or ""),
+        routing_key=str(info.get("routing_key") or ""),
+        queue=queue,
+    )
+    redelivered = (
+        bool(info.get("redelivered"))
+        or queue == names.isolation_queue
+        or worker_deaths(message, names) > 0
+    )
+    return replace(message, redelivered=redelivered) if redelivered else message
+
+
+def worker_deaths(message: ReceivedMessage, names: ServiceNames) -> int:
+    """How often a worker died while running this message, as the runtime counted it.
+
+    Every decision about the delivery limit reads the count here, and only here.
+    """
+    return wire.header_count(message.bookkeeping(names), wire.DELIVERIES)
 
 
 def _now() -> str:
@@ -205,7 +258,7 @@ def failure_headers(
     reason: str | None,
 ) -> dict[str, object]:
     """Build the headers of a retry or archive copy: the producer's plus our bookkeeping."""
-    previous = message.bookkeeping(names, registration.route.queue)
+    previous = message.bookkeeping(names)
     now = _now()
     headers = wire.own_headers_removed(message.headers, names.retry_prefix)
     headers.update(
@@ -356,7 +409,7 @@ def delivery_for(
     app: EventsApp, registration: HandlerRegistration, message: ReceivedMessage
 ) -> Delivery[Headers]:
     """Describe a delivery for the handler: producer headers only, attempt counted from 1."""
-    ours = message.bookkeeping(app.names, registration.route.queue)
+    ours = message.bookkeeping(app.names)
     props = message.properties
     held = {name: ours[h] for name, (h, _) in wire.HELD_PROPERTIES.items() if h in ours}
     if held:  # a copy of ours: show the properties as the producer sent them
@@ -415,27 +468,28 @@ def process(app: EventsApp, registration: HandlerRegistration, message: Received
 
 def timed_out(
     app: EventsApp, registration: HandlerRegistration, message: ReceivedMessage, error: Exception
-) -> Outcome:
-    """A handler killed by its hard time limit: a failed attempt, retried or archived.
+) -> tuple[Outcome, Envelope]:
+    """A handler killed by its hard time limit: a failed attempt, to retry or to archive.
 
-    Runs in the worker's main process, where Celery reports the timeout; raises
-    ``Reject`` when the broker does not confirm the copy, like the task body does.
+    Runs in the worker's main process, where Celery reports the timeout, and returns the
+    copy to publish: the consumer publishes it without waiting and settles the original
+    when the broker confirms it.
     """
-    ours = message.bookkeeping(app.names, registration.route.queue)
-    attempt = wire.header_count(ours, wire.ATTEMPT) + 1
-    return _retry_or_archive(app, registration, message, error, attempt)
+    attempt = wire.header_count(message.bookkeeping(app.names), wire.ATTEMPT) + 1
+    return failed_attempt_copy(app, registration, message, error, attempt)
 
 
-def _retry_or_archive(
+def failed_attempt_copy(
     app: EventsApp,
     registration: HandlerRegistration,
     message: ReceivedMessage,
     error: Exception,
     attempt: int,
-) -> Outcome:
+) -> tuple[Outcome, Envelope]:
+    """The copy a failed attempt leaves: to the retry bucket of its delay, or to the archive."""
     delay = registration.route.retry.delay_for(attempt)
     if delay is None:
-        return _archive(
+        return Outcome.ARCHIVED, archive_copy(
             app, registration, message, reason=Reason.HANDLER_FAILED, error=error, attempts=attempt
         )
     bucket = app.names.retry_bucket(delay_ms(delay))
@@ -453,8 +507,20 @@ def _retry_or_archive(
         _truncated(str(error), 200),
         delay,
     )
-    _publish_or_reject(app, envelope, registration, "retry")
-    return Outcome.RETRIED
+    return Outcome.RETRIED, envelope
+
+
+def _retry_or_archive(
+    app: EventsApp,
+    registration: HandlerRegistration,
+    message: ReceivedMessage,
+    error: Exception,
+    attempt: int,
+) -> Outcome:
+    outcome, envelope = failed_attempt_copy(app, registration, message, error, attempt)
+    purpose = "retry" if outcome is Outcome.RETRIED else "archive"
+    _publish_or_reject(app, envelope, registration, message, purpose)
+    return outcome
 
 
 def _archive(
@@ -466,9 +532,33 @@ def _archive(
     error: BaseException,
     attempts: int,
 ) -> Outcome:
+    envelope = archive_copy(
+        app, registration, message, reason=reason, error=error, attempts=attempts
+    )
+    _publish_or_reject(app, envelope, registration, message, "archive")
+    return Outcome.ARCHIVED
+
+
+def archive_copy(
+    app: EventsApp,
+    registration: HandlerRegistration,
+    message: ReceivedMessage,
+    *,
+    reason: Reason,
+    error: BaseException,
+    attempts: int,
+    deliveries: int | None = None,
+) -> Envelope:
+    """The archive copy of a message, with its failure headers; logged as archived.
+
+    ``deliveries`` records a worker death counted just now, which the message's own
+    bookkeeping does not hold yet.
+    """
     headers = failure_headers(
         message, app.names, registration, attempts=attempts, error=error, reason=reason
     )
+    if deliveries is not None:
+        headers[wire.DELIVERIES] = deliveries
     envelope = archive_envelope(message, headers, app.names, registration)
     logger.error(
         "Archiving a message of %s (%s) after %d attempt(s): %s",
@@ -477,31 +567,44 @@ def _archive(
         attempts,
         _truncated(str(error), 300),
     )
-    _publish_or_reject(app, envelope, registration, "archive")
-    return Outcome.ARCHIVED
+    return envelope
+
+
+def dead_letter_queue(
+    names: ServiceNames, registration: HandlerRegistration, message: ReceivedMessage
+) -> str:
+    """The archive that the queue ``message`` was read from dead-letters a rejected message to."""
+    if message.queue == names.isolation_queue:
+        return names.archive_queue()
+    return registration.route.archive_queue
 
 
 def _publish_or_reject(
-    app: EventsApp, envelope: Envelope, registration: HandlerRegistration, purpose: str
+    app: EventsApp,
+    envelope: Envelope,
+    registration: HandlerRegistration,
+    message: ReceivedMessage,
+    purpose: str,
 ) -> None:
     """Publish a retry or archive copy; raise ``Reject`` when the broker does not take it.
 
     A copy the broker refuses (no exchange, no queue, a closed channel, a nack) may
     have found part of the topology deleted under the running worker, such as the
     archive queue or a retry bucket: the topology is declared again and the copy sent
-    once more. A copy that still fails is rejected to the handler queue's dead-letter
-    route, which parks it in the archive, but only while the archive queue exists; a
-    rejected message would be dropped otherwise, so it goes back to its queue instead.
+    once more. A copy that still fails is rejected to the dead-letter route of the queue
+    the message came from, which parks it in the archive, but only while that archive
+    queue exists; a rejected message would be dropped otherwise, so it goes back to its
+    queue instead.
     """
-    route = registration.route
+    parking = dead_letter_queue(app.names, registration, message)
     try:
         app.publisher.publish(envelope)
         return
     except PublishError as error:
         failure = error
     archive_exists: bool | None = True
-    if not isinstance(failure, _UNANSWERED):
-        archive_exists = _restore_topology(app, registration)
+    if answered(failure):
+        archive_exists = restore_topology(app, parking)
         if archive_exists is None:
             try:
                 app.publisher.publish(envelope)
@@ -513,32 +616,37 @@ def _publish_or_reject(
             "Could not %s a message of %s (%s), and the archive queue %s is missing; "
             "returning the message to its queue.",
             purpose,
-            route.queue,
+            message.queue,
             failure,
-            route.archive_queue,
+            parking,
         )
         raise Reject(str(failure), requeue=True) from failure
     logger.error(
         "Could not %s a message of %s (%s); rejecting it so the queue's dead-letter "
         "route parks it in %s.",
         purpose,
-        route.queue,
+        message.queue,
         failure,
-        route.archive_queue,
+        parking,
     )
     raise Reject(str(failure), requeue=False) from failure
 
 
-# The broker did not answer, so nothing says part of the topology is missing.
-_UNANSWERED = (BrokerUnavailableError, PublishTimeoutError)
+def answered(error: PublishError) -> bool:
+    """Tell whether the broker answered a failed publish (so part of the topology may be gone).
+
+    A lost connection or a missing confirm says nothing about the topology.
+    """
+    return not isinstance(error, BrokerUnavailableError | PublishTimeoutError)
 
 
-def _restore_topology(app: EventsApp, registration: HandlerRegistration) -> bool | None:
+def restore_topology(app: EventsApp, archive_queue: str) -> bool | None:
     """Declare the service's topology again.
 
-    None when that worked; otherwise whether the handler's archive queue exists.
+    None when that worked; otherwise whether ``archive_queue`` exists, so that a message
+    rejected to it is parked, not dropped.
     """
-    service, archive = app.names.service, registration.route.archive_queue
+    service = app.names.service
     try:
         with app.connection_for_write() as kombu_connection:
             kombu_connection.connect()
@@ -549,7 +657,7 @@ def _restore_topology(app: EventsApp, registration: HandlerRegistration) -> bool
                 logger.error(
                     "Could not declare the topology of service %r again: %s", service, error
                 )
-                return queue_depth(connection, archive) is not None
+                return queue_depth(connection, archive_queue) is not None
     except Exception as error:  # noqa: BLE001 - the broker cannot tell, so keep the message
         logger.error("Could not declare the topology of service %r again: %s", service, error)
         return False

@@ -9,6 +9,7 @@ For a service ``billing`` handling ``orders.created`` on the ``events`` exchange
     events (topic) --orders.created--> billing.orders.created <--rk=queue-- billing:recover
     billing:retry.<ms> (fanout) -> queue billing:retry.<ms>  (ttl <ms>, dead-letter billing:recover)
     billing:archive (ttl, max-length)                        <--rk=queue-- billing:recover
+    billing:isolation (dead-letter billing:archive)          <--rk=queue-- billing:recover
 
 Every copy the runtime makes of a message reaches its queue through the recover
 exchange, which is how a worker tells its own bookkeeping headers from a producer's
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from amqp_events.errors import ConfigurationError
-from amqp_events.policy import ArchivePolicy, QueueType, RetryPolicy
+from amqp_events.policy import DEFAULT_ARCHIVE, ArchivePolicy, QueueType, RetryPolicy
 
 __all__ = [
     "DEFAULT_EXCHANGE",
@@ -147,6 +148,11 @@ class ServiceNames:
         """Tell whether a queue name is one of this service's handler queues."""
         return queue.startswith(f"{self.service}.")
 
+    @property
+    def isolation_queue(self) -> str:
+        """Queue of messages whose worker was lost; each worker holds one of them at a time."""
+        return f"{self.service}:isolation"
+
     def archive_queue(self, event: str | None = None) -> str:
         """The service's archive, or the archive of one event with its own limits."""
         return f"{self.service}:archive" if event is None else f"{self.service}:archive.{event}"
@@ -228,13 +234,18 @@ def service_topology(
     *,
     queue_type: QueueType = "classic",
     delivery_limit: int = 5,
+    archive: ArchivePolicy = DEFAULT_ARCHIVE,
 ) -> Topology:
     """Build everything a consuming service declares: its queues, retry ladder and archives.
 
     Every retry bucket any handler can choose is declared, so a retry publish can
     never target a missing queue. A handler queue dead-letters to its archive, so a
-    message the worker rejects is parked, not dropped; quorum queues also bound
-    worker-killing messages with ``x-delivery-limit``.
+    message the worker rejects is parked, not dropped. The isolation lane holds the
+    messages whose worker was lost (see ``amqp_events.consumer``); it dead-letters to
+    the service's archive, which ``archive`` bounds. On quorum queues
+    ``x-delivery-limit`` is a backstop for a message that kills its worker before the
+    runtime sees it: the broker counts the returns of one copy, and the runtime replaces
+    every redelivered copy with a new one.
     """
     exchanges: dict[str, Exchange] = {}
     queues: dict[str, Queue] = {}
@@ -302,6 +313,27 @@ def service_topology(
             )
         )
         bind(recover.name, route.archive_queue, route.archive_queue)
+    if routes:
+        lane_args: dict[str, ArgumentValue] = {
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": names.archive_queue(),
+        }
+        if queue_type == "quorum":
+            lane_args["x-delivery-limit"] = delivery_limit
+        add_queue(
+            Queue.with_arguments(names.isolation_queue, _queue_arguments(queue_type, lane_args))
+        )
+        bind(recover.name, names.isolation_queue, names.isolation_queue)
+        add_queue(
+            Queue.with_arguments(
+                names.archive_queue(),
+                _queue_arguments(
+                    queue_type,
+                    {"x-message-ttl": archive.ttl_ms, "x-max-length": archive.max_length},
+                ),
+            )
+        )
+        bind(recover.name, names.archive_queue(), names.archive_queue())
     return Topology(
         exchanges=tuple(exchanges.values()),
         queues=tuple(queues.values()),

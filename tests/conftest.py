@@ -169,7 +169,8 @@ def start_worker(tmp_path: Path, broker: Broker) -> Callable[..., WorkerProcess]
             "tests.apps.recorder_worker",
             env=service.env,
             log=tmp_path / f"{service.name}-worker{len(service.workers)}.log",
-            name=service.name,
+            # Two workers of one service need two node names (Celery's control queues).
+            name=service.name if not service.workers else f"{service.name}.w{len(service.workers)}",
             pool=pool,
             concurrency=concurrency,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -114,6 +115,41 @@ class WorkerProcess:
             self.kill()
             return
         self.process = None
+
+    def terminate(self, timeout: float = 30.0) -> None:
+        """SIGTERM the main process alone, as an orchestrator does on a deploy; wait for it."""
+        assert self.process is not None, "the worker is not running"
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=timeout)
+        self.process = None
+
+    @property
+    def node_name(self) -> str:
+        """The Celery node name of the current start (what ``-n`` expanded to)."""
+        return f"{self.name}-{self.starts}@{socket.gethostname()}"
+
+    def control_shutdown(self, timeout: float = 30.0) -> None:
+        """Ask for a warm shutdown with ``celery control shutdown`` and wait for the exit."""
+        assert self.process is not None, "the worker is not running"
+        # A worker that shuts down sends no reply, so the command exits 69 ("no reply").
+        subprocess.run(
+            [CELERY, "-A", self.app, "control", "shutdown", "-d", self.node_name],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+        self.process.wait(timeout=timeout)
+        self.process = None
+
+    def children(self) -> list[int]:
+        """Process ids of the worker's pool processes."""
+        assert self.process is not None, "the worker is not running"
+        found = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False
+        )
+        return [int(pid) for pid in found.stdout.split()]
 
     @property
     def running(self) -> bool:
