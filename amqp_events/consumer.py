@@ -572,6 +572,8 @@ class EventConsumerStep(bootsteps.ConsumerStep):
         call_soon = getattr(c, "call_soon_ack", c.call_soon)
 
         def schedule(*args: Any) -> Any:
+            if not _channel_open(message):
+                return None  # the broker returned it when the channel closed
             if len(self._scheduled) > 1000:
                 self._scheduled = {m: s for m, s in self._scheduled.items() if not m.acknowledged}
             self._scheduled[message] = (settle, args)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Callable
 
@@ -16,6 +17,8 @@ from tests.support.workers import WorkerProcess
 pytestmark = [pytest.mark.broker, pytest.mark.slow]
 
 EVENT = "shop.order.shipped"
+RESTARTS = int(os.environ.get("AE_RESTARTS", "20"))
+RESTART_BACKLOG = 30 * RESTARTS
 
 
 def _publish(broker: Broker, service: Service, ids: list[str], action: str) -> None:
@@ -77,4 +80,44 @@ def test_a_warm_shutdown_mid_handler_runs_every_event_once_and_archives_none(
         f"warm shutdown ({how}, {pool})",
         f"{len(ids)} events, {len(running)} running at the stop: "
         f"{len(calls)} started once, {sum(done.values())} handled, 0 twice, 0 archived",
+    )
+
+
+@pytest.mark.parametrize("queue_type", ["classic", "quorum"])
+def test_twenty_warm_restarts_with_a_backlog_archive_nothing_and_run_nothing_twice(
+    queue_type: str,
+    broker: Broker,
+    recorder_service: Callable[..., Service],
+    start_worker: Callable[..., WorkerProcess],
+) -> None:
+    service = recorder_service("restarts", (EVENT,), delivery_limit=2, queue_type=queue_type)
+    # The threads pool: prefork's own warm shutdown can lose the result of a job a pool
+    # process took just as the consumer closed (see the README), which is Celery's.
+    worker = start_worker(service, pool="threads")
+    ids = [f"r{n}" for n in range(RESTART_BACKLOG)]
+    worker.stop()
+    _publish(broker, service, ids, "sleep:0.05")
+
+    for _ in range(RESTARTS):
+        worker.start()
+        worker.wait_consuming(broker, service.queue(EVENT))
+        before = len(service.ids())
+        wait_for(lambda: len(service.ids()) > before, timeout=20, what="some progress")  # noqa: B023
+        worker.terminate()
+    left = len(ids) - len(set(service.ids()))
+    assert left > 0, "the backlog outlived every restart, so each stop returned messages"
+    worker.start()
+    wait_for(lambda: set(service.ids()) == set(ids), timeout=120, what="the whole backlog")
+    worker.stop()
+
+    calls = Counter(service.ids("call"))
+    done = Counter(service.ids())
+    assert broker.depth(service.archive) == 0, "nothing was archived as a lost worker"
+    assert [i for i, n in calls.items() if n > 1] == [], "nothing started twice"
+    assert [i for i, n in done.items() if n > 1] == [], "nothing handled twice"
+    assert broker.depth(service.queue(EVENT)) == 0
+    record(
+        f"warm restart loop ({queue_type})",
+        f"{RESTARTS} warm restarts, {len(ids)} events, {left} still queued after the last "
+        f"stop, delivery_limit 2: {len(done)} handled once, 0 twice, 0 archived",
     )
