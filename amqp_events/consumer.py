@@ -616,6 +616,11 @@ class EventConsumerStep(bootsteps.ConsumerStep):
         )
         if message in self._lane_held:
             self._lane_held[message] = request
+        if self.relay.pending and type(c.pool).__module__ == "celery.concurrency.solo":
+            # The solo pool runs the handler on this thread, and no confirm is read until
+            # it returns: a handler that kills the process would leave both a copy and
+            # its original. Waiting here costs what solo costs anyway.
+            self.relay.flush(self.app.settings.publish_timeout)
         signals.task_received.send(sender=c, request=request)
         # The handler's rate_limit, as Celery's default strategy applies it: the bucket
         # hands the request to the pool once a token is free.

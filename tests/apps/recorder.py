@@ -4,7 +4,7 @@ Its handlers record every call as a JSON line in ``AE_OUT`` (``phase: call``), a
 payload's ``action`` field, and record ``phase: done`` when they return: ``ok``, ``fail``
 (raise), ``fail-while-flag`` (raise while the file ``AE_FLAG`` exists), ``permanent``
 (raise PermanentFailure), ``kill`` (SIGKILL the process running the handler),
-``kill-worker`` (SIGKILL the worker's main process too), ``sleep:<seconds>``,
+``kill-worker`` (SIGKILL the worker's main process, whatever the pool), ``sleep:<seconds>``,
 ``fire:<event>`` (publish ``{"id": "<id>-next"}`` as that event).
 
 Environment: AMQP_URL, AE_SERVICE, AE_EXCHANGE, AE_EVENTS (comma separated), AE_OUT,
@@ -23,6 +23,8 @@ import signal
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
+
+from billiard.process import current_process
 
 from amqp_events import (
     ArchivePolicy,
@@ -91,7 +93,8 @@ def make_handler(event: str, env: Mapping[str, str], app: EventsApp) -> Handler:
         if action == "permanent":
             raise PermanentFailure("this event can never be handled")
         if action == "kill-worker":
-            os.kill(os.getppid(), signal.SIGKILL)
+            if current_process().name != "MainProcess":  # a prefork pool process
+                os.kill(os.getppid(), signal.SIGKILL)
             os.kill(os.getpid(), signal.SIGKILL)
         if action == "kill":
             os.kill(os.getpid(), signal.SIGKILL)

@@ -21,6 +21,7 @@ from tests.support.workers import WorkerProcess
 pytestmark = pytest.mark.broker
 
 EVENT = "shop.payment.received"
+POOLS = ["prefork", "threads", "solo"]
 
 ORIGINAL_PROPERTIES: dict[str, Any] = {
     "content_type": "application/json",
@@ -36,7 +37,9 @@ ORIGINAL_PROPERTIES: dict[str, Any] = {
 }
 
 
+@pytest.mark.parametrize("pool", POOLS)
 def test_failing_handler_is_retried_at_the_delays_then_archived_intact_and_replayed_once(
+    pool: str,
     broker: Broker,
     recorder_service: Callable[..., Service],
     start_worker: Callable[..., WorkerProcess],
@@ -44,7 +47,7 @@ def test_failing_handler_is_retried_at_the_delays_then_archived_intact_and_repla
     payments = recorder_service("payments", (EVENT,), retry="1,2")
     ledger = recorder_service("ledger", (EVENT,), exchange=payments.exchange)
     payments.flag.touch()  # its handler fails while the flag exists
-    start_worker(payments)
+    start_worker(payments, pool=pool)
     start_worker(ledger)
 
     body = b'{"id": "p1", "action": "fail-while-flag", "amount": 12.50}'

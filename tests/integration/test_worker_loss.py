@@ -101,11 +101,12 @@ def _poisoned(
     broker: Broker,
     recorder_service: Callable[..., Service],
     start_worker: Callable[..., WorkerProcess],
+    pool: str = "prefork",
 ) -> tuple[Service, WorkerProcess]:
     """Publish a worker-killing event and a good one; run (restarting a dead worker, as a
     supervisor would) until the archive holds something."""
     service = recorder_service("poison", (EVENT,), delivery_limit=3)
-    worker = start_worker(service)
+    worker = start_worker(service, pool=pool)
     for message_id, body in (("bad", {"id": "bad", "action": action}), ("fine", {"id": "fine"})):
         broker.publish(
             service.exchange,
@@ -137,12 +138,14 @@ def test_a_message_that_kills_its_pool_process_ends_in_the_archive_alone(
     assert broker.depth(service.queue(EVENT)) == 0
 
 
+@pytest.mark.parametrize("pool", ["prefork", "threads", "solo"])
 def test_a_message_that_kills_the_whole_worker_every_time_ends_in_the_archive(
+    pool: str,
     broker: Broker,
     recorder_service: Callable[..., Service],
     start_worker: Callable[..., WorkerProcess],
 ) -> None:
-    service, worker = _poisoned("kill-worker", broker, recorder_service, start_worker)
+    service, worker = _poisoned("kill-worker", broker, recorder_service, start_worker, pool)
     if not worker.running:
         worker.start()
     archive = Archive.for_app(build_app(service.env))
