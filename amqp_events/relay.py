@@ -75,6 +75,7 @@ class Relay:
         self._next_tag = 1
         self._blocked = False
         self._reader: threading.Thread | None = None
+        self._draining = False
 
     # -- connection --------------------------------------------------------------------
 
@@ -166,7 +167,13 @@ class Relay:
         self._next_tag += 1
 
     def flush(self, timeout: float) -> None:
-        """Wait (blocking) until every copy is settled or ``timeout`` passes; for shutdown."""
+        """Wait (blocking) until every copy is settled or ``timeout`` passes; for shutdown.
+
+        Called from a ``settle`` callback, while the relay reads answers, it returns at
+        once: the connection cannot be read from inside its own reading.
+        """
+        if self._draining:
+            return
         deadline = time.monotonic() + timeout
         reading_elsewhere = (
             self._reader is not None
@@ -180,14 +187,7 @@ class Relay:
             if reading_elsewhere:
                 time.sleep(min(remaining, 0.05))
                 continue
-            try:
-                self._connection.drain_events(timeout=min(remaining, 0.5))
-            except TimeoutError:
-                pass
-            except _LOST:
-                self.close()
-            except amqp.exceptions.ChannelError as error:
-                self._channel_closed(error)
+            self._drain(min(remaining, 0.5))
             self.expire()
 
     def expire(self) -> None:
@@ -211,18 +211,28 @@ class Relay:
     # -- broker answers ----------------------------------------------------------------
 
     def _on_readable(self) -> None:
+        while self._drain(0):
+            pass
+
+    def _drain(self, timeout: float) -> bool:
+        """Read one answer of the broker, waiting up to ``timeout`` s; False when none came."""
         connection = self._connection
-        if connection is None:
-            return
+        if connection is None or self._draining:
+            return False
+        self._draining = True
         try:
-            while True:
-                connection.drain_events(timeout=0)
+            connection.drain_events(timeout=timeout)
         except TimeoutError:
-            return
+            return False
         except _LOST:
             self.close()
+            return False
         except amqp.exceptions.ChannelError as error:
             self._channel_closed(error)
+            return False
+        finally:
+            self._draining = False
+        return True
 
     def _read_forever(self) -> None:
         while self._connection is not None:
