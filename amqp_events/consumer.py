@@ -199,6 +199,9 @@ class EventConsumerStep(bootsteps.ConsumerStep):
         self._scheduled: dict[kombu.Message, tuple[Callable[..., Any], tuple[Any, ...]]] = {}
         # Messages held from the isolation lane, with their requests once dispatched.
         self._lane_held: dict[kombu.Message, Request | None] = {}
+        # Lane messages that wait for the relay's copies to be settled before they start.
+        self._lane_waiting: list[tuple[HandlerRegistration, kombu.Message]] = []
+        self._stopping = False
 
     @property
     def app(self) -> EventsApp:
@@ -216,6 +219,8 @@ class EventConsumerStep(bootsteps.ConsumerStep):
         if not self.consumers:
             return
         self.consumers.append(self._lane_consumer(c.connection.channel()))
+        self._stopping = False
+        self._lane_waiting.clear()
         self.relay.close()  # a new consumer connection: the copies of the old one are moot
         self.relay.open()
         if c.hub is not None:
@@ -244,6 +249,7 @@ class EventConsumerStep(bootsteps.ConsumerStep):
         pool finishes what runs, then ``shutdown`` closes the channels, which returns only
         the messages that never started.
         """
+        self._stopping = True
         for consumer in self.consumers or []:
             ignore_errors(c.connection, consumer.cancel)
 
@@ -254,10 +260,7 @@ class EventConsumerStep(bootsteps.ConsumerStep):
         started goes back to the lane uncounted (a return would count it as a lost
         worker). The relay's copies get ``publish_timeout`` to be confirmed.
         """
-        for message, (settle, args) in list(self._scheduled.items()):
-            if not message.acknowledged and _channel_open(message):
-                settle(*args)
-        self._scheduled.clear()
+        self._settle_scheduled()
         lane = self.app.names.isolation_queue
         for message, request in list(self._lane_held.items()):
             started = request is not None and (request.time_start or request.acknowledged)
@@ -266,6 +269,7 @@ class EventConsumerStep(bootsteps.ConsumerStep):
                 archive = self.app.names.archive_queue()
                 self._relay(message, self._lane_copy(received_message), archive)
         self._lane_held.clear()
+        self._lane_waiting.clear()
         self.relay.flush(self.app.settings.publish_timeout)
         self.relay.close()
         channels: set[Any] = {consumer.channel for consumer in self.consumers or []}
@@ -353,14 +357,37 @@ class EventConsumerStep(bootsteps.ConsumerStep):
                 return
             self._lane_held = {m: r for m, r in self._lane_held.items() if not m.acknowledged}
             self._lane_held[message] = None
+            if self.relay.pending:
+                # A lane message may well kill the whole worker again. Started now, it
+                # could do so before the originals of the copies in flight are
+                # acknowledged, and each of those would come back to be copied again.
+                self._lane_waiting.append((registration, message))
+                if len(self._lane_waiting) == 1:
+                    self.relay.when_idle(self._start_waiting_lane)
+                return
             self._dispatch(registration, message, lane)
         except self.consumer.connection_errors:
             raise
-        except Exception:
-            logger.exception(
-                "Could not dispatch a message of %s; rejecting it to the archive.", lane
-            )
-            self._park(message, names.archive_queue())
+        except Exception:  # noqa: BLE001 - logged with its traceback by _lane_failed
+            self._lane_failed(message)
+
+    def _lane_failed(self, message: kombu.Message) -> None:
+        lane = self.app.names.isolation_queue
+        logger.exception("Could not dispatch a message of %s; rejecting it to the archive.", lane)
+        self._park(message, self.app.names.archive_queue())
+
+    def _start_waiting_lane(self) -> None:
+        """Start the lane messages that waited, once the relay has no copy in flight."""
+        if self._stopping:
+            return
+        waiting, self._lane_waiting = self._lane_waiting, []
+        for registration, message in waiting:
+            if not _channel_open(message) or message.acknowledged:
+                continue
+            try:
+                self._dispatch(registration, message, self.app.names.isolation_queue)
+            except Exception:  # noqa: BLE001 - logged with its traceback by _lane_failed
+                self._lane_failed(message)
 
     def _park(self, message: kombu.Message, archive_queue: str) -> None:
         """Reject a message to its queue's dead-letter route, or keep it if that leads nowhere.
@@ -571,15 +598,27 @@ class EventConsumerStep(bootsteps.ConsumerStep):
         c = self.consumer
         call_soon = getattr(c, "call_soon_ack", c.call_soon)
 
+        def settle_once(*args: Any) -> None:
+            self._scheduled.pop(message, None)
+            if not message.acknowledged and _channel_open(message):
+                settle(*args)
+
         def schedule(*args: Any) -> Any:
             if not _channel_open(message):
                 return None  # the broker returned it when the channel closed
             if len(self._scheduled) > 1000:
                 self._scheduled = {m: s for m, s in self._scheduled.items() if not m.acknowledged}
             self._scheduled[message] = (settle, args)
-            return call_soon(settle, *args)
+            return call_soon(settle_once, *args)
 
         return schedule
+
+    def _settle_scheduled(self) -> None:
+        """Send the settlements Celery scheduled on the event loop now, not on its next turn."""
+        for message, (settle, args) in list(self._scheduled.items()):
+            self._scheduled.pop(message, None)
+            if not message.acknowledged and _channel_open(message):
+                settle(*args)
 
     def _dispatch(
         self, registration: HandlerRegistration, message: kombu.Message, queue: str
@@ -616,7 +655,14 @@ class EventConsumerStep(bootsteps.ConsumerStep):
         )
         if message in self._lane_held:
             self._lane_held[message] = request
-        if self.relay.pending and type(c.pool).__module__ == "celery.concurrency.solo":
+        solo = type(c.pool).__module__ == "celery.concurrency.solo"
+        if solo or queue == self.app.names.isolation_queue:
+            # This handler may kill the whole worker: a lane message likely, and on solo
+            # any handler that crashes. Acknowledgements Celery scheduled for the next
+            # turn of the loop go out first, or they would be lost with the worker and
+            # their messages run again.
+            self._settle_scheduled()
+        if self.relay.pending and solo:
             # The solo pool runs the handler on this thread, and no confirm is read until
             # it returns: a handler that kills the process would leave both a copy and
             # its original. Waiting here costs what solo costs anyway.

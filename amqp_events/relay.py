@@ -76,6 +76,8 @@ class Relay:
         self._blocked = False
         self._reader: threading.Thread | None = None
         self._draining = False
+        self._settling = 0
+        self._idle: list[Callable[[], None]] = []
 
     # -- connection --------------------------------------------------------------------
 
@@ -156,12 +158,10 @@ class Relay:
             )
         except _LOST as error:
             self.close()
-            settle(
-                BrokerUnavailableError(
-                    f"Could not publish {envelope.describe()} to the broker at {self._url}: "
-                    f"{error}."
-                )
+            lost = BrokerUnavailableError(
+                f"Could not publish {envelope.describe()} to the broker at {self._url}: {error}."
             )
+            self._settle([(settle, lost)])
             return
         self._pending[self._next_tag] = _Pending(envelope, settle, time.monotonic() + self.timeout)
         self._next_tag += 1
@@ -198,15 +198,45 @@ class Relay:
             for entry in self._pending.values():
                 entry.deadline = now + self.timeout
             return
-        for tag, entry in list(self._pending.items()):
-            if entry.deadline <= now:
-                del self._pending[tag]
-                entry.settle(
+        overdue = [tag for tag, entry in self._pending.items() if entry.deadline <= now]
+        self._settle(
+            [
+                (
+                    entry.settle,
                     PublishTimeoutError(
                         f"The broker at {self._url} did not confirm {entry.envelope.describe()} "
                         f"within {self.timeout:g} s; it may or may not have been delivered."
-                    )
+                    ),
                 )
+                for entry in (self._pending.pop(tag) for tag in overdue)
+            ]
+        )
+
+    def when_idle(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once every copy is settled: at once if none is in flight.
+
+        A batch of confirms (``multiple``) settles all its copies before ``callback``
+        runs, so what it starts never finds an original of a confirmed copy unsettled.
+        """
+        self._idle.append(callback)
+        self._run_idle()
+
+    def _run_idle(self) -> None:
+        if self._pending or self._settling or not self._idle:
+            return
+        callbacks, self._idle = self._idle, []
+        for callback in callbacks:
+            callback()
+
+    def _settle(self, settlements: list[tuple[Settle, PublishError | None]]) -> None:
+        """Call each copy's ``settle``, then what waited for the relay to be idle."""
+        self._settling += 1
+        try:
+            for settle, error in settlements:
+                settle(error)
+        finally:
+            self._settling -= 1
+        self._run_idle()
 
     # -- broker answers ----------------------------------------------------------------
 
@@ -246,22 +276,33 @@ class Relay:
         return [self._pending.pop(t) for t in tags]
 
     def _on_ack(self, tag: int, multiple: bool) -> None:
-        for entry in self._settled(tag, multiple):
-            if entry.returned:
-                entry.settle(
+        self._settle(
+            [
+                (
+                    entry.settle,
                     UnroutableError(
                         f"The broker returned {entry.envelope.describe()} as unroutable: no "
                         "queue is bound for its routing key."
                     )
+                    if entry.returned
+                    else None,
                 )
-            else:
-                entry.settle(None)
+                for entry in self._settled(tag, multiple)
+            ]
+        )
 
     def _on_nack(self, tag: int, multiple: bool) -> None:
-        for entry in self._settled(tag, multiple):
-            entry.settle(
-                PublishNackedError(f"The broker refused {entry.envelope.describe()} (basic.nack).")
-            )
+        self._settle(
+            [
+                (
+                    entry.settle,
+                    PublishNackedError(
+                        f"The broker refused {entry.envelope.describe()} (basic.nack)."
+                    ),
+                )
+                for entry in self._settled(tag, multiple)
+            ]
+        )
 
     def _on_return(
         self, exc: Exception, exchange: str, routing_key: str, message: amqp.Message
@@ -292,5 +333,4 @@ class Relay:
 
     def _fail_all(self, error: PublishError) -> None:
         pending, self._pending = self._pending, {}
-        for entry in pending.values():
-            entry.settle(error)
+        self._settle([(entry.settle, error) for entry in pending.values()])
