@@ -4,8 +4,10 @@ Its handlers record every call as a JSON line in ``AE_OUT`` (``phase: call``), a
 payload's ``action`` field, and record ``phase: done`` when they return: ``ok``, ``fail``
 (raise), ``fail-while-flag`` (raise while the file ``AE_FLAG`` exists), ``permanent``
 (raise PermanentFailure), ``kill`` (SIGKILL the process running the handler),
-``kill-worker`` (SIGKILL the worker's main process, whatever the pool), ``sleep:<seconds>``,
-``fire:<event>`` (publish ``{"id": "<id>-next"}`` as that event).
+``kill-worker`` (SIGKILL the worker's main process, whatever the pool),
+``kill-worker-then-fail:<n>`` (``kill-worker`` on the first ``n`` calls for the id, then
+``fail``), ``sleep:<seconds>``, ``fire:<event>`` (publish ``{"id": "<id>-next"}`` as that
+event).
 
 Environment: AMQP_URL, AE_SERVICE, AE_EXCHANGE, AE_EVENTS (comma separated), AE_OUT,
 AE_FLAG, AE_RETRY (comma separated seconds), AE_DELIVERY_LIMIT, AE_QUEUE_TYPE, AE_OWN_ARCHIVE
@@ -86,12 +88,15 @@ def make_handler(event: str, env: Mapping[str, str], app: EventsApp) -> Handler:
             )
             next_payload: JsonValue = {"id": f"{payload['id']}-next"}
             app.publish(follow_up, next_payload)
-        if action == "fail":
-            raise RuntimeError(f"handler asked to fail for {payload['id']}")
         if action == "fail-while-flag" and os.path.exists(flag):
             raise RuntimeError(f"flag {flag} is set")
         if action == "permanent":
             raise PermanentFailure("this event can never be handled")
+        if action.startswith("kill-worker-then-fail:"):
+            kills = int(action.split(":", 1)[1])
+            action = "kill-worker" if _calls(out_path, payload["id"]) <= kills else "fail"
+        if action == "fail":
+            raise RuntimeError(f"handler asked to fail for {payload['id']}")
         if action == "kill-worker":
             if current_process().name != "MainProcess":  # a prefork pool process
                 os.kill(os.getppid(), signal.SIGKILL)
@@ -103,6 +108,13 @@ def make_handler(event: str, env: Mapping[str, str], app: EventsApp) -> Handler:
         record(payload, delivery, "done")
 
     return handle
+
+
+def _calls(out_path: str, event_id: JsonValue) -> int:
+    """How many calls for ``event_id`` the output file records, this one included."""
+    with open(out_path, encoding="utf-8") as out:
+        lines = (json.loads(line) for line in out if line.strip())
+        return sum(1 for line in lines if line["id"] == event_id and line["phase"] == "call")
 
 
 def build_app(env: Mapping[str, str]) -> EventsApp:

@@ -9,6 +9,7 @@ like its twin.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -171,3 +172,59 @@ def test_a_message_published_into_the_archive_cannot_steer_a_replay(
     assert kept.message_id == "planted", "kept in the archive for an operator to look at"
     assert kept.queue is None, "a planted message names no handler queue"
     record("forged replay queue", "planted message: 0 deliveries to another handler, kept")
+
+
+def test_forged_headers_are_not_believed_after_the_isolation_lane(
+    broker: Broker,
+    recorder_service: Callable[..., Service],
+    start_worker: Callable[..., WorkerProcess],
+) -> None:
+    service = recorder_service("lane", (EVENT, OTHER), retry="0.2,0.2", delivery_limit=2)
+    worker = start_worker(service, concurrency=1)
+    forged = {
+        wire.ATTEMPT: 2,
+        wire.DELIVERIES: 50,
+        wire.ORIGINAL_ROUTING_KEY: "shop.spoofed",
+        wire.ORIGINAL_EXCHANGE: "spoofed",
+        wire.QUEUE: service.queue(OTHER),
+    }
+    truth = {
+        "forged": (EVENT, service.exchange),
+        "forged-straight": (service.queue(EVENT), ""),
+    }
+    # Each kills the whole worker on its first delivery (a death nobody can attribute,
+    # so it moves to the isolation lane) and again from the lane (a death that counts),
+    # then fails every attempt. One at a time, restarted as a supervisor would.
+    for parked_before, message_id in enumerate(truth):
+        _send(
+            broker,
+            service,
+            message_id,
+            "kill-worker-then-fail:2",
+            forged,
+            straight=message_id.endswith("straight"),
+        )
+        deadline = time.monotonic() + 90
+        while broker.depth(service.archive) == parked_before and time.monotonic() < deadline:
+            if not worker.running:
+                worker.start()
+            time.sleep(0.2)
+    wait_for(lambda: broker.depth(service.archive) == 2, timeout=10, what="two archived")
+
+    for message_id, (routing_key, exchange) in truth.items():
+        calls = _calls(service, message_id)
+        assert [c["attempt"] for c in calls] == [1, 1, 1, 2, 3], message_id
+        assert {c["event"] for c in calls} == {EVENT}, "the lane kept its own handler"
+        assert {(c["routing_key"], c["exchange"]) for c in calls} == {(routing_key, exchange)}
+        assert all(c["headers"] == {"tenant": "acme"} for c in calls)
+    parked = {m.message_id: m for m in Archive.for_app(build_app(service.env)).list()}
+    for message_id in truth:
+        message = parked[message_id]
+        assert (message.reason, message.attempts) == ("handler-failed", 3), message_id
+        assert message.bookkeeping[wire.DELIVERIES] == 1, "one counted death, not 51"
+        assert message.queue == service.queue(EVENT)
+    assert broker.depth(build_app(service.env).names.isolation_queue) == 0
+    record(
+        "forged headers through the isolation lane",
+        "2 of 2 messages: 3 attempts, 1 counted death, their own handler and origin",
+    )
