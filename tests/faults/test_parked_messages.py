@@ -24,9 +24,18 @@ EVENT = "shop.invoice.sent"
 
 
 def _send(
-    broker: Broker, service: Service, message_id: str, action: str, **properties: Any
+    broker: Broker,
+    service: Service,
+    message_id: str,
+    action: str,
+    *,
+    delay: float | None = None,
+    **properties: Any,
 ) -> None:
-    body = json.dumps({"id": message_id, "action": action}).encode()
+    payload: dict[str, Any] = {"id": message_id, "action": action}
+    if delay is not None:
+        payload["delay"] = delay
+    body = json.dumps(payload).encode()
     properties.setdefault("content_type", "application/json")
     broker.publish(service.exchange, EVENT, body, message_id=message_id, **properties)
 
@@ -154,4 +163,94 @@ def test_a_failed_event_stays_in_its_queue_while_its_archive_cannot_be_declared_
     tries = len(service.records())
     record(
         "archive missing and not declarable", f"kept in its queue for {tries} tries, then parked"
+    )
+
+
+def _delete_archive(broker: Broker, service: Service) -> None:
+    channel = broker.connection.channel()
+    channel.queue_delete(service.archive)
+    channel.close()
+
+
+def test_copies_from_the_isolation_lane_and_counted_deaths_are_parked_when_the_archive_was_deleted(
+    broker: Broker,
+    recorder_service: Callable[..., Service],
+    start_worker: Callable[..., WorkerProcess],
+) -> None:
+    service = recorder_service("lane-deleted", (EVENT,), retry="", delivery_limit=1)
+    worker = start_worker(service, concurrency=1)
+    archive = Archive.for_app(build_app(service.env))
+
+    # A pool process that dies twice: the second counted death sends the archive copy
+    # through the worker's relay, which finds the archive gone.
+    _delete_archive(broker, service)
+    _send(broker, service, "killer", "kill")
+    wait_for(
+        lambda: broker.exists(service.archive) and broker.depth(service.archive) == 1,
+        timeout=30,
+        what="the killer parked",
+    )
+    [killer] = archive.list()
+    assert (killer.message_id, killer.reason) == ("killer", "delivery-limit")
+
+    # A message that killed the whole worker fails from the isolation lane: its archive
+    # copy finds the archive gone again (an operator who keeps deleting it).
+    _send(broker, service, "lane", "kill-worker-then-fail:1", delay=1.5)
+    wait_for(lambda: not worker.running, timeout=20, what="the whole worker killed")
+    worker.start()
+    wait_for(
+        lambda: len([c for c in service.records() if c["id"] == "lane"]) == 2,
+        timeout=30,
+        what="the call from the lane",
+    )
+    _delete_archive(broker, service)  # the killer's copy goes with it
+    wait_for(
+        lambda: broker.exists(service.archive) and broker.depth(service.archive) == 1,
+        timeout=30,
+        what="the lane message parked",
+    )
+    [lane] = archive.list()
+    assert (lane.message_id, lane.reason, lane.queue) == (
+        "lane",
+        "handler-failed",
+        service.queue(EVENT),
+    )
+    assert worker.tail(400).count("Declared the topology of service") >= 2
+    assert broker.depth(service.queue(EVENT)) == 0
+    assert broker.depth(build_app(service.env).names.isolation_queue) == 0
+    record(
+        "archive deleted, lane and relay copies",
+        "a counted death and a lane message each parked after the archive was deleted: 2 of 2",
+    )
+
+
+def test_a_message_in_the_isolation_lane_outlives_the_producers_expiration(
+    broker: Broker,
+    recorder_service: Callable[..., Service],
+    start_worker: Callable[..., WorkerProcess],
+) -> None:
+    service = recorder_service("lane-ttl", (EVENT,), retry="", delivery_limit=1)
+    worker = start_worker(service, concurrency=1)
+    # The first death moves it to the lane; the second, from the lane, leaves the lane
+    # copy there, ready, with no worker, for longer than the producer's expiration.
+    _send(broker, service, "m1", "kill-worker-then-fail:2", expiration="4000", delivery_mode=1)
+    for deaths in (1, 2):
+        wait_for(lambda: not worker.running, timeout=30, what="the whole worker killed")
+        assert len(service.records()) == deaths
+        if deaths == 2:
+            time.sleep(5)
+        worker.start()
+    wait_for(lambda: broker.depth(service.archive) == 1, timeout=30, what="the parked event")
+    [parked] = Archive.for_app(build_app(service.env)).list()
+    assert parked.reason == "handler-failed", "parked by the worker, not expired"
+    assert "expiration" not in parked.properties
+    assert parked.properties["delivery_mode"] == 2
+    assert parked.headers[wire.ORIGINAL_EXPIRATION] == "4000"
+    assert parked.headers[wire.ORIGINAL_DELIVERY_MODE] == 1
+    calls = service.records()
+    assert len(calls) == 3
+    assert [c["expiration"] for c in calls] == ["4000"] * 3, "handlers see what was sent"
+    record(
+        "producer expiration on lane copies",
+        "4 s expiration, 5 s in the lane with no worker: parked by the worker as handler-failed",
     )
