@@ -74,6 +74,8 @@ class Relay:
         self._pending: dict[int, _Pending] = {}
         self._next_tag = 1
         self._blocked = False
+        self._hub: Any = None
+        self._threaded = False
         self._reader: threading.Thread | None = None
         self._draining = False
         self._settling = 0
@@ -107,27 +109,44 @@ class Relay:
         self._connection, self._channel = connection, channel
         self._next_tag = 1
         self._blocked = False
+        self._watch()
 
     def register_with_event_loop(self, hub: Any) -> None:
         """Read confirms in the consumer's event loop and expire overdue copies on its timer."""
+        if hub is not self._hub:
+            self._hub = hub
+            hub.call_repeatedly(1.0, self.expire)
         self.open()
-        assert self._connection is not None
-        hub.add_reader(self._connection.sock, self._on_readable)
-        hub.call_repeatedly(1.0, self.expire)
+        self._watch()
 
     def read_in_thread(self) -> None:
         """Without an event loop (gevent, eventlet): read confirms in a green thread."""
+        self._threaded = True
         self.open()
-        if self._reader is not None and self._reader.is_alive():
+        self._watch()
+
+    def _watch(self) -> None:
+        """Have the answers on the current connection read, whichever way was chosen.
+
+        Called again on every new connection: a reconnect gets a new socket, and a
+        reader thread ends with the connection it read.
+        """
+        connection = self._connection
+        if connection is None:
             return
-        self._reader = threading.Thread(target=self._read_forever, daemon=True)
-        self._reader.start()
+        if self._hub is not None:
+            self._hub.add_reader(connection.sock, self._on_readable)
+        elif self._threaded and (self._reader is None or not self._reader.is_alive()):
+            self._reader = threading.Thread(target=self._read_forever, daemon=True)
+            self._reader.start()
 
     def close(self, why: PublishError | None = None) -> None:
         """Close the connection; copies still unconfirmed are settled as lost (or ``why``)."""
         connection, self._connection, self._channel = self._connection, None, None
         if connection is not None:
             with contextlib.suppress(Exception):
+                if self._hub is not None and connection.sock is not None:
+                    self._hub.remove(connection.sock)
                 connection.collect()
         self._fail_all(
             why

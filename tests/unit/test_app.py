@@ -126,6 +126,7 @@ def test_the_public_api_is_exactly_what_all_lists() -> None:
         "management",
         "policy",
         "publisher",
+        "relay",
         "schema",
         "signature",
         "task_options",
