@@ -7,7 +7,8 @@ payload's ``action`` field, and record ``phase: done`` when they return: ``ok``,
 ``kill-worker`` (SIGKILL the worker's main process, whatever the pool),
 ``kill-worker-then-fail:<n>`` (``kill-worker`` on the first ``n`` calls for the id, then
 ``fail``), ``sleep:<seconds>``, ``fire:<event>`` (publish ``{"id": "<id>-next"}`` as that
-event). A payload's ``delay`` (seconds) makes every call wait that long before it acts.
+event). A payload's ``delay`` (seconds) makes every call wait that long before it acts,
+``first_delay`` only the first call for its id.
 
 Environment: AMQP_URL, AE_SERVICE, AE_EXCHANGE, AE_EVENTS (comma separated), AE_OUT,
 AE_FLAG, AE_RETRY (comma separated seconds), AE_DELIVERY_LIMIT, AE_QUEUE_TYPE, AE_OWN_ARCHIVE
@@ -81,6 +82,9 @@ def make_handler(event: str, env: Mapping[str, str], app: EventsApp) -> Handler:
     def handle(payload: dict[str, JsonValue], delivery: Delivery[Headers]) -> None:
         record(payload, delivery, "call")
         delay = payload.get("delay")
+        first_delay = payload.get("first_delay")
+        if isinstance(first_delay, int | float) and _calls(out_path, payload["id"]) == 1:
+            delay = first_delay
         if isinstance(delay, int | float):
             time.sleep(delay)
         action = str(payload.get("action", "ok"))

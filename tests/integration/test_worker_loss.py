@@ -105,12 +105,16 @@ def _poisoned(
     pool: str = "prefork",
     good: tuple[str, ...] = ("fine",),
     concurrency: int = 2,
+    first_delay: float | None = None,
 ) -> tuple[Service, WorkerProcess]:
     """Publish a worker-killing event and good ones; run (restarting a dead worker, as a
     supervisor would) until the archive holds something."""
     service = recorder_service("poison", (EVENT,), delivery_limit=3)
     worker = start_worker(service, pool=pool, concurrency=concurrency)
-    events = [("bad", {"id": "bad", "action": action}), *((g, {"id": g}) for g in good)]
+    killer: dict[str, object] = {"id": "bad", "action": action}
+    if first_delay is not None:
+        killer["first_delay"] = first_delay
+    events = [("bad", killer), *((g, {"id": g}) for g in good)]
     for message_id, body in events:
         broker.publish(
             service.exchange,
@@ -149,12 +153,23 @@ def test_a_message_that_kills_the_whole_worker_every_time_ends_in_the_archive(
     recorder_service: Callable[..., Service],
     start_worker: Callable[..., WorkerProcess],
 ) -> None:
-    # Good events beside the killer, held by each worker it kills: moved to the lane,
-    # never counted, handled once each. One handler at a time, so that none finishes
-    # beside the killer and loses its acknowledgement with the worker.
-    good = tuple(f"fine-{n}" for n in range(4))
+    # Good events held beside the killer: moved to the lane, never counted, handled once
+    # each. A handler that finishes beside the killer, or just before it, loses its
+    # acknowledgement with the worker and runs again (at least once: what acknowledging
+    # late means). So one handler at a time, and the first worker holds every event when
+    # it dies (the killer waits 0.5 s on its first call; prefetch is 4): from then on
+    # everything comes from the lane, one message at a time, each acknowledged before
+    # the next is delivered.
+    good = tuple(f"fine-{n}" for n in range(3))
     service, worker = _poisoned(
-        "kill-worker", broker, recorder_service, start_worker, pool=pool, good=good, concurrency=1
+        "kill-worker",
+        broker,
+        recorder_service,
+        start_worker,
+        pool=pool,
+        good=good,
+        concurrency=1,
+        first_delay=0.5,
     )
     if not worker.running:
         worker.start()
