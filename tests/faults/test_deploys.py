@@ -42,7 +42,7 @@ def _runner(service: Service, workers: list[WorkerProcess], event_id: str) -> Wo
     raise AssertionError(f"no worker runs process {pid}")
 
 
-@pytest.mark.parametrize("pool", ["prefork", "threads", "solo"])
+@pytest.mark.parametrize("pool", ["prefork", "threads", "solo", "gevent", "eventlet"])
 @pytest.mark.parametrize("how", ["sigterm", "control-shutdown"])
 def test_a_warm_shutdown_mid_handler_runs_every_event_once_and_archives_none(
     pool: str,

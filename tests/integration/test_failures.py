@@ -21,7 +21,7 @@ from tests.support.workers import WorkerProcess
 pytestmark = pytest.mark.broker
 
 EVENT = "shop.payment.received"
-POOLS = ["prefork", "threads", "solo"]
+POOLS = ["prefork", "threads", "solo", "gevent", "eventlet"]
 
 ORIGINAL_PROPERTIES: dict[str, Any] = {
     "content_type": "application/json",

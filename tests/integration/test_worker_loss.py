@@ -146,7 +146,7 @@ def test_a_message_that_kills_its_pool_process_ends_in_the_archive_alone(
     assert broker.depth(service.queue(EVENT)) == 0
 
 
-@pytest.mark.parametrize("pool", ["prefork", "threads", "solo"])
+@pytest.mark.parametrize("pool", ["prefork", "threads", "solo", "gevent", "eventlet"])
 def test_a_message_that_kills_the_whole_worker_every_time_ends_in_the_archive(
     pool: str,
     broker: Broker,
