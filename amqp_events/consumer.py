@@ -59,6 +59,7 @@ from amqp_events.handling import (
 )
 from amqp_events.publisher import Envelope, masked_url
 from amqp_events.relay import Relay, Settle
+from amqp_events.task_options import unenforced_limits
 
 if TYPE_CHECKING:
     from amqp_events.app import EventsApp, HandlerRegistration
@@ -202,6 +203,7 @@ class EventConsumerStep(bootsteps.ConsumerStep):
         # Lane messages that wait for the relay's copies to be settled before they start.
         self._lane_waiting: list[tuple[HandlerRegistration, kombu.Message]] = []
         self._stopping = False
+        self._limits_checked = False
 
     @property
     def app(self) -> EventsApp:
@@ -218,6 +220,9 @@ class EventConsumerStep(bootsteps.ConsumerStep):
         self.consumers = self.get_consumers(channel)
         if not self.consumers:
             return
+        if not self._limits_checked:
+            self._limits_checked = True
+            self._warn_unenforced_limits(c.pool)
         self.consumers.append(self._lane_consumer(c.connection.channel()))
         self._stopping = False
         self._lane_waiting.clear()
@@ -230,6 +235,23 @@ class EventConsumerStep(bootsteps.ConsumerStep):
         else:
             self.relay.read_in_thread()
             self._consume()
+
+    def _warn_unenforced_limits(self, pool: Any) -> None:
+        """Say which handlers' time limits this worker's pool ignores (Celery says nothing)."""
+        name = type(pool).__module__.rsplit(".", 1)[-1]
+        name = "threads" if name == "thread" else name
+        for registration in self.app.handlers.values():
+            task = self.app.tasks[registration.task_name]
+            options = {o: getattr(task, o, None) for o in ("time_limit", "soft_time_limit")}
+            for option in unenforced_limits(options, name):
+                logger.warning(
+                    "The %s pool does not enforce %s=%s of the handler of %s: it runs as long "
+                    "as it takes. Prefork enforces both time limits; gevent enforces time_limit.",
+                    name,
+                    option,
+                    options[option],
+                    registration.route.event,
+                )
 
     def register_with_event_loop(self, c: Any, hub: Any) -> None:
         """Read the relay's confirms in the consumer's event loop."""

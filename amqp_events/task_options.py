@@ -13,14 +13,24 @@ from collections.abc import Mapping
 
 from amqp_events.errors import ConfigurationError
 
-__all__ = ["HONOURED", "REFUSED", "check_task_options"]
+__all__ = ["ENFORCED_BY", "HONOURED", "REFUSED", "check_task_options", "unenforced_limits"]
 
 HONOURED: Mapping[str, str] = {
-    "time_limit": "the prefork pool kills a handler past it; the event takes the retry ladder",
-    "soft_time_limit": "raises SoftTimeLimitExceeded inside the handler, a failed attempt",
+    "time_limit": "the prefork pool kills a handler past it (gevent interrupts it); the event "
+    "takes the retry ladder",
+    "soft_time_limit": "raises SoftTimeLimitExceeded inside the handler (prefork), a failed "
+    "attempt",
     "rate_limit": "Celery's token bucket holds events back before they reach the pool",
 }
 """Options a handler honours, as Celery does for any task, with what they do."""
+
+ENFORCED_BY: Mapping[str, frozenset[str]] = {
+    # Prefork kills the pool process; gevent raises gevent.Timeout in the handler's
+    # greenlet, which takes effect at its next cooperative switch (I/O, sleep).
+    "time_limit": frozenset({"prefork", "gevent"}),
+    "soft_time_limit": frozenset({"prefork"}),
+}
+"""The Celery pools that enforce each time limit; Celery ignores it on any other pool."""
 
 _ACKS = "a handler always acknowledges late, once its retry or archive copy is confirmed"
 _LOST = (
@@ -94,3 +104,12 @@ def check_task_options(event: str, options: Mapping[str, object]) -> None:
         raise ConfigurationError(
             f"The handler of event {event!r} cannot take the Celery task option {name!r}: {reason}."
         )
+
+
+def unenforced_limits(options: Mapping[str, object], pool: str) -> list[str]:
+    """The time limits among a handler's ``options`` that the Celery ``pool`` ignores."""
+    return [
+        name
+        for name, pools in ENFORCED_BY.items()
+        if options.get(name) is not None and pool not in pools
+    ]

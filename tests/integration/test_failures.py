@@ -168,13 +168,15 @@ def test_a_retry_copy_the_broker_refuses_parks_the_original_and_the_next_retry_w
     assert worker.running and worker.process.pid == pid
 
 
+@pytest.mark.parametrize("pool", ["prefork", "gevent"])
 def test_a_handler_past_its_hard_time_limit_is_retried_then_archived_with_the_timeout(
+    pool: str,
     broker: Broker,
     recorder_service: Callable[..., Service],
     start_worker: Callable[..., WorkerProcess],
 ) -> None:
     service = recorder_service("slow", (EVENT,), retry="0.5", time_limit=1.0)
-    worker = start_worker(service)
+    worker = start_worker(service, pool=pool)
     broker.publish(service.exchange, EVENT, b'{"id": "s1", "action": "sleep:30"}', message_id="s1")
     broker.publish(service.exchange, EVENT, b'{"id": "quick"}', message_id="quick")
 
@@ -190,3 +192,33 @@ def test_a_handler_past_its_hard_time_limit_is_retried_then_archived_with_the_ti
     assert [r["id"] for r in service.records("done")] == ["quick"]
     assert broker.depth(service.queue(EVENT)) == 0
     assert worker.running
+
+
+@pytest.mark.parametrize(
+    ("pool", "ignored"),
+    [
+        ("threads", ["time_limit", "soft_time_limit"]),
+        ("solo", ["time_limit", "soft_time_limit"]),
+        ("eventlet", ["time_limit", "soft_time_limit"]),
+        ("gevent", ["soft_time_limit"]),
+    ],
+)
+def test_a_pool_that_ignores_a_handlers_time_limit_says_so_when_the_worker_starts(
+    pool: str,
+    ignored: list[str],
+    broker: Broker,
+    recorder_service: Callable[..., Service],
+    start_worker: Callable[..., WorkerProcess],
+) -> None:
+    service = recorder_service(
+        "unlimited", (EVENT,), retry="0.2", time_limit=3.0, task_options={"soft_time_limit": 0.3}
+    )
+    worker = start_worker(service, pool=pool)
+    broker.publish(service.exchange, EVENT, b'{"id": "u1", "action": "sleep:1"}', message_id="u1")
+    wait_for(lambda: service.ids() == ["u1"], timeout=20, what="the event handled")
+    assert [c["attempt"] for c in service.records()] == [1], "it ran past its soft limit"
+    log = worker.tail(200)
+    for option in ("time_limit", "soft_time_limit"):
+        warned = f"The {pool} pool does not enforce {option}=" in log
+        assert warned == (option in ignored), (option, log)
+    assert broker.depth(service.archive) == 0

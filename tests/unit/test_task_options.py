@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from amqp_events import ConfigurationError, Delivery, Headers, IncomingEvent, events_app
-from amqp_events.task_options import HONOURED, REFUSED
+from amqp_events.task_options import ENFORCED_BY, HONOURED, REFUSED, unenforced_limits
 
 NOWHERE = "amqp://guest:guest@127.0.0.1:1//"
 
@@ -51,3 +51,22 @@ def test_the_options_a_handler_honours_reach_its_celery_task() -> None:
     app.handler("orders.created", **values)(_handler)
     task = app.tasks["billing.orders.created"]
     assert {name: getattr(task, name) for name in values} == values
+
+
+@pytest.mark.parametrize(
+    ("pool", "ignored"),
+    [
+        ("prefork", []),
+        ("gevent", ["soft_time_limit"]),
+        ("threads", ["time_limit", "soft_time_limit"]),
+        ("solo", ["time_limit", "soft_time_limit"]),
+        ("eventlet", ["time_limit", "soft_time_limit"]),
+    ],
+)
+def test_each_pool_is_known_to_enforce_or_ignore_each_time_limit(
+    pool: str, ignored: list[str]
+) -> None:
+    assert set(ENFORCED_BY) <= set(HONOURED)
+    both = {"time_limit": 30, "soft_time_limit": 20, "rate_limit": "6/m"}
+    assert unenforced_limits(both, pool) == ignored
+    assert unenforced_limits({"rate_limit": "6/m", "time_limit": None}, pool) == []
